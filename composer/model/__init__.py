@@ -1,1 +1,65 @@
-"""model package."""
+"""The frozen model of a compose project: plain dataclasses, no client, nothing heavy."""
+
+from composer.model.build import Build
+from composer.model.deploy import Deploy, Reservations, ResourceLimits, Resources, RestartPolicy
+from composer.model.parts import (
+    SERVICE_COMPLETED_SUCCESSFULLY,
+    SERVICE_HEALTHY,
+    SERVICE_STARTED,
+    BindOptions,
+    DependsOn,
+    Device,
+    DeviceRequest,
+    ExtraHost,
+    Healthcheck,
+    Logging,
+    Mount,
+    PortMapping,
+    ServiceConfig,
+    ServiceHook,
+    ServiceNetwork,
+    ServiceSecret,
+    TmpfsOptions,
+    Ulimit,
+    VolumeOptions,
+)
+from composer.model.project import Project
+from composer.model.resources import Config, Ipam, IpamPool, Network, Secret, Volume
+from composer.model.service import Dependency, Service
+
+__all__ = [
+    "SERVICE_COMPLETED_SUCCESSFULLY",
+    "SERVICE_HEALTHY",
+    "SERVICE_STARTED",
+    "BindOptions",
+    "Build",
+    "Config",
+    "Dependency",
+    "DependsOn",
+    "Deploy",
+    "Device",
+    "DeviceRequest",
+    "ExtraHost",
+    "Healthcheck",
+    "Ipam",
+    "IpamPool",
+    "Logging",
+    "Mount",
+    "Network",
+    "PortMapping",
+    "Project",
+    "Reservations",
+    "ResourceLimits",
+    "Resources",
+    "RestartPolicy",
+    "Secret",
+    "Service",
+    "ServiceConfig",
+    "ServiceHook",
+    "ServiceNetwork",
+    "ServiceSecret",
+    "TmpfsOptions",
+    "Ulimit",
+    "Volume",
+    "VolumeOptions",
+]
