@@ -1,0 +1,390 @@
+"""Translate runtime-neutral specs into the JSON bodies of the Podman 4.x libpod REST API."""
+
+from __future__ import annotations
+
+import ipaddress
+import signal
+from collections.abc import Mapping
+from typing import Any
+
+from composer.errors import RuntimeProblem
+from composer.plan.specs import (
+    ContainerSpec,
+    HealthcheckSpec,
+    MountSpec,
+    NetworkAttachment,
+    NetworkSpec,
+    PodSpec,
+    PortSpec,
+    ResourcesSpec,
+    SubnetSpec,
+    UlimitSpec,
+    VolumeSpec,
+)
+
+Json = dict[str, Any]
+NANOSECONDS = 1_000_000_000
+CPU_PERIOD = 100_000
+
+
+def _drop_empty(body: Json) -> Json:
+    """Leave out unset values so Podman applies its own defaults."""
+    return {key: value for key, value in body.items() if value not in (None, "", [], {}, False)}
+
+
+def namespace(value: str) -> Json:
+    """A Podman Namespace object from a compose mode string (host, container:x, ns:/p, ...)."""
+    mode, _, rest = value.partition(":")
+    if mode == "ns":
+        return {"nsmode": "path", "value": rest}
+    if mode in ("container", "service") and rest:
+        return {"nsmode": "container", "value": rest}
+    return {"nsmode": mode, "value": rest} if rest else {"nsmode": mode}
+
+
+def signal_number(name: str) -> int:
+    """The number of a signal given as SIGTERM, TERM or 15."""
+    text = name.strip().upper()
+    if text.isdigit():
+        return int(text)
+    member = signal.Signals.__members__.get(text if text.startswith("SIG") else f"SIG{text}")
+    if member is None:
+        raise RuntimeProblem(f"unknown stop signal {name!r}")
+    return int(member)
+
+
+def port_mapping(port: PortSpec) -> Json:
+    body: Json = {
+        "container_port": port.container_port,
+        "host_port": port.host_port,
+        "host_ip": port.host_ip,
+        "protocol": port.protocol,
+    }
+    if port.range > 1:
+        body["range"] = port.range
+    return _drop_empty(body)
+
+
+def networks_body(attachments: tuple[NetworkAttachment, ...]) -> Json:
+    """The `Networks` map: per network its aliases and static addresses."""
+    result: Json = {}
+    for net in attachments:
+        ips = [ip for ip in (net.ipv4_address, net.ipv6_address) if ip]
+        options: Json = {
+            "aliases": list(net.aliases),
+            "static_ips": ips,
+            "static_mac": net.mac_address,
+            "interface_name": net.interface_name,
+        }
+        result[net.name] = _drop_empty(options)
+    return result
+
+
+def _seconds_to_ns(value: float | None) -> int | None:
+    return None if value is None else int(value * NANOSECONDS)
+
+
+def healthconfig(check: HealthcheckSpec) -> Json:
+    """Podman's Schema2HealthConfig: durations in nanoseconds, NONE disables."""
+    if check.disabled:
+        return {"Test": ["NONE"]}
+    # Through the API nothing fills in defaults: a missing Timeout is 0s and every check fails.
+    # These are the defaults of `podman run --health-cmd` and of docker compose.
+    return {
+        "Test": list(check.test),
+        "Interval": _seconds_to_ns(30 if check.interval is None else check.interval),
+        "Timeout": _seconds_to_ns(30 if check.timeout is None else check.timeout),
+        "StartPeriod": _seconds_to_ns(check.start_period or 0),
+        "Retries": 3 if check.retries is None else check.retries,
+    }
+
+
+def rlimits(ulimits: tuple[UlimitSpec, ...]) -> list[Json]:
+    return [{"type": u.name, "soft": u.soft, "hard": u.hard} for u in ulimits]
+
+
+def resource_limits(res: ResourcesSpec) -> Json:
+    """An OCI LinuxResources object for memory, cpu and pids limits."""
+    memory = _drop_empty(
+        {"limit": res.memory_limit, "reservation": res.memory_reservation, "swap": res.memory_swap}
+    )
+    cpu: Json = {"shares": res.cpu_shares, "cpus": res.cpuset}
+    if res.cpus:
+        cpu["quota"] = int(res.cpus * CPU_PERIOD)
+        cpu["period"] = CPU_PERIOD
+    pids = {"limit": res.pids_limit} if res.pids_limit is not None else {}
+    return _drop_empty({"memory": memory, "cpu": _drop_empty(cpu), "pids": pids})
+
+
+def _mount_options(mount: MountSpec) -> list[str]:
+    options = ["ro"] if mount.read_only else []
+    if mount.selinux:
+        options.append(mount.selinux)
+    if mount.propagation:
+        options.append(mount.propagation)
+    if mount.nocopy:
+        options.append("nocopy")
+    if mount.tmpfs_size is not None:
+        options.append(f"size={mount.tmpfs_size}")
+    if mount.tmpfs_mode is not None:
+        options.append(f"mode={mount.tmpfs_mode:o}")
+    return options + list(mount.options)
+
+
+def tmpfs_mount(entry: str) -> Json:
+    """A compose `tmpfs:` entry, "path" or "path:opt,opt", as an OCI tmpfs mount."""
+    target, _, options = entry.partition(":")
+    extra = [opt for opt in options.split(",") if opt]
+    return {"destination": target, "type": "tmpfs", "source": "tmpfs", "options": extra}
+
+
+def storage(spec: ContainerSpec) -> Json:
+    """`mounts` (binds, tmpfs) and `volumes` (named and anonymous volumes)."""
+    mounts: list[Json] = [tmpfs_mount(entry) for entry in spec.tmpfs]
+    volumes: list[Json] = []
+    for mount in spec.mounts:
+        options = _mount_options(mount)
+        if mount.type == "volume":
+            # An empty Name asks Podman for an anonymous volume, removed with `rm -v`.
+            volumes.append({"Name": mount.source, "Dest": mount.target, "Options": options})
+        else:
+            source = mount.source if mount.type == "bind" else "tmpfs"
+            mounts.append(
+                {"destination": mount.target, "type": mount.type, "source": source}
+                | {"options": options}
+            )
+    return {"mounts": mounts, "volumes": volumes}
+
+
+def security(options: tuple[str, ...], owner: str) -> Json:
+    """Compose `security_opt` entries as SpecGenerator security fields."""
+    body: Json = {"selinux_opts": [], "mask": [], "unmask": []}
+    for option in options:
+        key, sep, value = option.replace("=", ":", 1).partition(":")
+        if key == "label":
+            body["selinux_opts"].append(value)
+        elif key == "no-new-privileges":
+            body["no_new_privileges"] = value.lower() in ("", "true", "1")
+        elif key == "seccomp":
+            body["seccomp_profile_path"] = value
+        elif key == "apparmor":
+            body["apparmor_profile"] = value
+        elif key in ("mask", "unmask"):
+            body[key].extend(part for part in value.split(":") if part)
+        else:
+            raise RuntimeProblem(
+                f"container {owner}: security_opt {option!r} is not supported by Podman",
+                hint="supported: label=..., no-new-privileges, seccomp=..., apparmor=..., "
+                "mask=..., unmask=...",
+            )
+    return body
+
+
+def _networking(spec: ContainerSpec) -> Json:
+    body: Json = {
+        "portmappings": [port_mapping(p) for p in spec.ports],
+        "expose": {str(p.container_port): p.protocol for p in spec.expose},
+        "dns_server": list(spec.dns),
+        "dns_search": list(spec.dns_search),
+        "dns_option": list(spec.dns_opt),
+        "hostadd": [f"{h.name}:{h.ip}" for h in spec.extra_hosts],
+        "Networks": networks_body(spec.networks),
+    }
+    if spec.network_mode:
+        mode, _, options = spec.network_mode.partition(":")
+        if mode in ("slirp4netns", "pasta") and options:
+            body["netns"] = {"nsmode": mode}
+            body["network_options"] = {mode: options.split(",")}
+        else:
+            body["netns"] = namespace(spec.network_mode)
+    elif spec.networks:
+        body["netns"] = {"nsmode": "bridge"}
+    return body
+
+
+def _process(spec: ContainerSpec) -> Json:
+    body: Json = {
+        "command": None if spec.command is None else list(spec.command),
+        "env": dict(spec.env),
+        "work_dir": spec.working_dir,
+        "user": spec.user,
+        "groups": list(spec.group_add),
+        "terminal": spec.tty,
+        "stdin": spec.stdin_open,
+        "init": spec.init,
+        "r_limits": rlimits(spec.ulimits),
+        "stop_timeout": spec.stop_timeout,
+    }
+    if spec.entrypoint is not None:
+        # An explicit empty entrypoint must reach Podman as [""] to clear the image's.
+        body["entrypoint"] = list(spec.entrypoint) or [""]
+    if spec.stop_signal:
+        body["stop_signal"] = signal_number(spec.stop_signal)
+    return body
+
+
+SIZE_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 10**3,
+    "kb": 10**3,
+    "m": 10**6,
+    "mb": 10**6,
+    "g": 10**9,
+    "gb": 10**9,
+}
+
+
+def human_size(text: str) -> int:
+    """A log size like "10m" or "1.5GB" in bytes (decimal units, as Podman reads max-size)."""
+    value = text.strip().lower()
+    number = value.rstrip("bkmg")
+    unit = value[len(number) :]
+    if unit not in SIZE_UNITS:
+        raise RuntimeProblem(f"invalid size {text!r}")
+    try:
+        return int(float(number) * SIZE_UNITS[unit])
+    except ValueError:
+        raise RuntimeProblem(f"invalid size {text!r}") from None
+
+
+def log_configuration(driver: str, options: Mapping[str, str]) -> Json:
+    """Podman keeps max-size and path as fields of its LogConfig, the rest as options."""
+    rest = {k: v for k, v in options.items() if k not in ("max-size", "path")}
+    size = human_size(options["max-size"]) if "max-size" in options else None
+    return _drop_empty(
+        {"driver": driver, "path": options.get("path", ""), "size": size, "options": rest}
+    )
+
+
+def _policies(spec: ContainerSpec) -> Json:
+    body: Json = {
+        "restart_policy": "" if spec.restart.policy == "no" else spec.restart.policy,
+        "log_configuration": log_configuration(spec.logging.driver, spec.logging.options),
+        "resource_limits": resource_limits(spec.resources),
+    }
+    if spec.restart.policy == "on-failure" and spec.restart.max_retries:
+        body["restart_tries"] = spec.restart.max_retries
+    if spec.healthcheck is not None:
+        body["healthconfig"] = healthconfig(spec.healthcheck)
+    return body
+
+
+def _namespaces(spec: ContainerSpec) -> Json:
+    return {
+        key: namespace(value)
+        for key, value in (("userns", spec.userns), ("ipcns", spec.ipc), ("pidns", spec.pid))
+        if value
+    }
+
+
+def container_body(spec: ContainerSpec) -> Json:
+    """The SpecGenerator for POST /libpod/containers/create."""
+    body: Json = {
+        "name": spec.name,
+        "image": spec.image,
+        "pod": spec.pod,
+        "hostname": spec.hostname,
+        "labels": dict(spec.labels),
+        "annotations": dict(spec.annotations),
+        "cap_add": list(spec.cap_add),
+        "cap_drop": list(spec.cap_drop),
+        "privileged": spec.privileged,
+        "devices": [
+            {"path": device_path(d.host_path, d.container_path, d.permissions)}
+            for d in spec.devices
+        ],
+        # The API has no domainname field; the UTS sysctl is what `--domainname` amounts to.
+        "sysctl": ({"kernel.domainname": spec.domainname} if spec.domainname else {})
+        | dict(spec.sysctls),
+        "read_only_filesystem": spec.read_only,
+        "shm_size": spec.shm_size,
+        "volumes_from": list(spec.volumes_from),
+    }
+    for part in (
+        _process(spec),
+        _policies(spec),
+        storage(spec),
+        _networking(spec),
+        _namespaces(spec),
+        security(spec.security_opt, spec.name),
+    ):
+        body.update(part)
+    # stop_timeout 0 is meaningful (kill at once); keep it although it is falsy.
+    kept = {"stop_timeout": body["stop_timeout"]} if body["stop_timeout"] is not None else {}
+    return _drop_empty(body) | kept
+
+
+def device_path(host: str, container: str, permissions: str) -> str:
+    """Podman takes a device as one "host:container:permissions" string."""
+    parts = [host]
+    if container or permissions:
+        parts.append(container or host)
+    if permissions:
+        parts.append(permissions)
+    return ":".join(parts)
+
+
+def pod_body(spec: PodSpec) -> Json:
+    """The PodSpecGenerator for POST /libpod/pods/create."""
+    body: Json = {
+        "name": spec.name,
+        "labels": dict(spec.labels),
+        "no_infra": not spec.infra,
+        "infra_image": spec.infra_image,
+        "portmappings": [port_mapping(p) for p in spec.ports],
+        "hostadd": [f"{h.name}:{h.ip}" for h in spec.hosts],
+        "dns_server": list(spec.dns),
+        "dns_search": list(spec.dns_search),
+        "dns_option": list(spec.dns_opt),
+        "Networks": networks_body(spec.networks),
+    }
+    if spec.networks:
+        body["netns"] = {"nsmode": "bridge"}
+    if spec.userns:
+        body["userns"] = namespace(spec.userns)
+    body = _drop_empty(body)
+    # An empty list must be sent: left out, Podman would share its default set.
+    body["shared_namespaces"] = list(spec.share) if spec.infra else []
+    return body
+
+
+def lease_range(ip_range: str) -> Json:
+    """A CIDR ip_range as Podman's first/last usable lease addresses."""
+    net = ipaddress.ip_network(ip_range, strict=False)
+    first, last = net[0], net[-1]
+    if net.num_addresses > 2:
+        first, last = net[1], net[-2]
+    return {"start_ip": str(first), "end_ip": str(last)}
+
+
+def _subnet(subnet: SubnetSpec) -> Json:
+    body: Json = {"subnet": subnet.subnet, "gateway": subnet.gateway}
+    if subnet.ip_range:
+        body["lease_range"] = lease_range(subnet.ip_range)
+    return _drop_empty(body)
+
+
+def network_body(spec: NetworkSpec) -> Json:
+    """The network definition for POST /libpod/networks/create."""
+    body: Json = {
+        "name": spec.name,
+        "driver": spec.driver,
+        "labels": dict(spec.labels),
+        "options": dict(spec.options),
+        "internal": spec.internal,
+        "ipv6_enabled": spec.ipv6,
+        "subnets": [_subnet(s) for s in spec.subnets],
+    }
+    return _drop_empty(body) | {"dns_enabled": spec.dns_enabled}
+
+
+def volume_body(spec: VolumeSpec) -> Json:
+    """The body for POST /libpod/volumes/create."""
+    body: Json = {
+        "Name": spec.name,
+        "Driver": spec.driver,
+        "Options": dict(spec.options),
+        "Labels": dict(spec.labels),
+    }
+    return _drop_empty(body)
