@@ -12,6 +12,7 @@ from composer import console
 if TYPE_CHECKING:
     from composer.loader.context import LoadOptions
     from composer.loader.pipeline import LoadedProject
+    from composer.runtime.base import Runtime
 
 
 @dataclass
@@ -39,6 +40,7 @@ class Session:
     options: GlobalOptions
     environ: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     cwd: str = field(default_factory=os.getcwd)
+    _runtime: Runtime | None = field(default=None, init=False, repr=False)
 
     def load_options(self, **overrides: object) -> LoadOptions:
         from composer.loader.context import LoadOptions
@@ -64,3 +66,16 @@ class Session:
         for warning in project.warnings:
             console.warn(warning)
         return project
+
+    def runtime(self) -> Runtime:
+        """The Podman runtime, connected on first use (finding or starting the API service)."""
+        if self._runtime is None:
+            from composer.runtime.podman_api import PodmanRuntime
+            from composer.runtime.socket import resolve_url
+
+            self._runtime = PodmanRuntime(resolve_url(self.options.podman_url, self.environ))
+        return self._runtime
+
+    def set_runtime(self, runtime: Runtime) -> None:
+        """Use this runtime instead of Podman (tests of CLI wiring use a fake one)."""
+        self._runtime = runtime
