@@ -1,0 +1,59 @@
+"""What exists for a project, found by its labels (labels are composer's only state)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from composer.plan import labels
+from composer.runtime.base import ContainerInfo, NetworkInfo, PodInfo, Runtime, VolumeInfo
+
+
+def container_number(info: ContainerInfo) -> int:
+    """The replica number from the label (0 for one-off containers)."""
+    try:
+        return int(info.labels.get(labels.CONTAINER_NUMBER, "0"))
+    except ValueError:
+        return 0
+
+
+def is_oneoff(info: ContainerInfo) -> bool:
+    return info.labels.get(labels.ONEOFF, "False") == "True"
+
+
+@dataclass
+class ObservedState:
+    """A project's containers (by service, in replica order), pod, networks and volumes."""
+
+    project: str
+    containers: list[ContainerInfo] = field(default_factory=list)
+    pods: list[PodInfo] = field(default_factory=list)
+    networks: list[NetworkInfo] = field(default_factory=list)
+    volumes: list[VolumeInfo] = field(default_factory=list)
+
+    def by_service(self, *, oneoff: bool = False) -> dict[str, list[ContainerInfo]]:
+        """Service name -> its containers sorted by replica number (one-offs excluded)."""
+        grouped: dict[str, list[ContainerInfo]] = defaultdict(list)
+        for info in self.containers:
+            if is_oneoff(info) and not oneoff:
+                continue
+            grouped[info.labels.get(labels.SERVICE, "")].append(info)
+        return {s: sorted(c, key=container_number) for s, c in sorted(grouped.items())}
+
+    def services(self) -> list[str]:
+        return list(self.by_service())
+
+
+def _project_filter(project: str) -> dict[str, str | None]:
+    return {labels.PROJECT: project}
+
+
+def observe(runtime: Runtime, project: str, *, resources: bool = True) -> ObservedState:
+    """List everything carrying the project's label; networks/volumes only when asked."""
+    selector = _project_filter(project)
+    state = ObservedState(project, containers=runtime.list_containers(selector))
+    state.pods = runtime.list_pods(selector)
+    if resources:
+        state.networks = runtime.list_networks(selector)
+        state.volumes = runtime.list_volumes(selector)
+    return state
