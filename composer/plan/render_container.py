@@ -1,0 +1,227 @@
+"""`podman create` argv for one ContainerSpec: what `--dry-run` shows (never executed)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+
+from composer.plan.specs import (
+    ContainerSpec,
+    DeviceSpec,
+    HealthcheckSpec,
+    MountSpec,
+    NetworkAttachment,
+    PortSpec,
+    ResourcesSpec,
+    RestartSpec,
+)
+
+Argv = list[str]
+
+
+def repeated(flag: str, values: tuple[str, ...] | list[str]) -> Argv:
+    """`flag v1 flag v2 ...`."""
+    return [part for value in values for part in (flag, value)]
+
+
+def pairs(flag: str, values: Mapping[str, str]) -> Argv:
+    """`flag k=v` for each entry, sorted by key so the output is stable."""
+    return repeated(flag, [f"{key}={value}" for key, value in sorted(values.items())])
+
+
+def optional(flag: str, value: object) -> Argv:
+    """`flag value` when set (None and "" are unset; 0 is a value)."""
+    return [] if value is None or value == "" else [flag, str(value)]
+
+
+def switch(flag: str, on: bool) -> Argv:
+    return [flag] if on else []
+
+
+def seconds(value: float) -> str:
+    """A duration as Podman reads it: `90s`, `1.5s`."""
+    return f"{value:g}s"
+
+
+def publish(port: PortSpec) -> str:
+    """`-p` syntax: `[ip:][host:]container[/proto]`, ranges as `a-b`; IPv6 ips bracketed."""
+    container = _span(port.container_port, port.range)
+    host = _span(port.host_port, port.range) if port.host_port else ""
+    ip = f"[{port.host_ip}]" if ":" in port.host_ip else port.host_ip
+    text = f"{ip}:{host}:{container}" if ip else f"{host}:{container}" if host else container
+    return text if port.protocol == "tcp" else f"{text}/{port.protocol}"
+
+
+def _span(first: int, width: int) -> str:
+    return str(first) if width <= 1 else f"{first}-{first + width - 1}"
+
+
+def network(attachment: NetworkAttachment) -> str:
+    """`--network name:alias=a,alias=b,ip=...,mac=...`."""
+    options = [f"alias={alias}" for alias in attachment.aliases]
+    for key, value in (
+        ("ip", attachment.ipv4_address),
+        ("ip6", attachment.ipv6_address),
+        ("mac", attachment.mac_address),
+        ("interface_name", attachment.interface_name),
+    ):
+        if value:
+            options.append(f"{key}={value}")
+    return f"{attachment.name}:{','.join(options)}" if options else attachment.name
+
+
+def device(spec: DeviceSpec) -> str:
+    parts = [spec.host_path]
+    if spec.container_path or spec.permissions:
+        parts.append(spec.container_path or spec.host_path)
+    if spec.permissions:
+        parts.append(spec.permissions)
+    return ":".join(parts)
+
+
+def mount(spec: MountSpec) -> Argv:
+    """Binds and volumes as `-v` (`--mount` when they carry extra options), tmpfs as `--mount`."""
+    if spec.type == "tmpfs" or spec.options:
+        return ["--mount", _mount_option(spec)]
+    options = _volume_options(spec)
+    source = f"{spec.source}:" if spec.source else ""
+    suffix = f":{','.join(options)}" if options else ""
+    return ["-v", f"{source}{spec.target}{suffix}"]
+
+
+def _volume_options(spec: MountSpec) -> list[str]:
+    options = ["ro"] if spec.read_only else []
+    options += [value for value in (spec.selinux, spec.propagation) if value]
+    return options + (["nocopy"] if spec.nocopy else [])
+
+
+def _mount_option(spec: MountSpec) -> str:
+    fields = [f"type={spec.type}"]
+    if spec.source:
+        fields.append(f"source={spec.source}")
+    fields.append(f"destination={spec.target}")
+    if spec.read_only:
+        fields.append("ro=true")
+    if spec.tmpfs_size is not None:
+        fields.append(f"tmpfs-size={spec.tmpfs_size}")
+    if spec.tmpfs_mode is not None:
+        fields.append(f"tmpfs-mode={spec.tmpfs_mode:o}")
+    if spec.selinux:
+        fields.append("relabel=" + ("private" if spec.selinux == "Z" else "shared"))
+    if spec.propagation:
+        fields.append(f"bind-propagation={spec.propagation}")
+    return ",".join(fields + list(spec.options))
+
+
+def healthcheck(check: HealthcheckSpec | None) -> Argv:
+    """`--health-*` flags; a CMD test as a JSON array, a CMD-SHELL test as its command line."""
+    if check is None:
+        return []
+    if check.disabled:
+        return ["--no-healthcheck"]
+    is_shell = check.test[:1] == ("CMD-SHELL",) and len(check.test) == 2
+    command = check.test[1] if is_shell else json.dumps(list(check.test))
+    argv = ["--health-cmd", command]
+    for flag, value in (
+        ("--health-interval", check.interval),
+        ("--health-timeout", check.timeout),
+        ("--health-start-period", check.start_period),
+    ):
+        if value is not None:
+            argv += [flag, seconds(value)]
+    return argv + optional("--health-retries", check.retries)
+
+
+def restart(policy: RestartSpec) -> Argv:
+    if policy.policy == "no":
+        return []
+    retries = f":{policy.max_retries}" if policy.max_retries else ""
+    return ["--restart", f"{policy.policy}{retries}"]
+
+
+def resources(limits: ResourcesSpec) -> Argv:
+    return [
+        *optional("--memory", limits.memory_limit),
+        *optional("--memory-reservation", limits.memory_reservation),
+        *optional("--memory-swap", limits.memory_swap),
+        *optional("--cpus", limits.cpus),
+        *optional("--cpu-shares", limits.cpu_shares),
+        *optional("--cpuset-cpus", limits.cpuset),
+        *optional("--pids-limit", limits.pids_limit),
+    ]
+
+
+def create_argv(spec: ContainerSpec) -> Argv:
+    """`podman create ... IMAGE [COMMAND...]` for `spec`."""
+    argv = ["podman", "create", "--name", spec.name, *optional("--pod", spec.pod)]
+    argv += _identity(spec) + _privileges(spec) + _process(spec) + _storage(spec)
+    argv += _networking(spec)
+    if spec.entrypoint is not None:
+        # JSON keeps the arguments apart; an empty entrypoint clears the image's.
+        argv += ["--entrypoint", json.dumps(list(spec.entrypoint)) if spec.entrypoint else ""]
+    return [*argv, spec.image, *(spec.command or ())]
+
+
+def _identity(spec: ContainerSpec) -> Argv:
+    return [
+        *pairs("--label", spec.labels),
+        *pairs("--annotation", spec.annotations),
+        *repeated("-e", [f"{key}={value}" for key, value in sorted(spec.env.items())]),
+        *optional("--workdir", spec.working_dir),
+        *optional("--user", spec.user),
+        *repeated("--group-add", spec.group_add),
+        *optional("--hostname", spec.hostname),
+        *optional("--domainname", spec.domainname),
+    ]
+
+
+def _privileges(spec: ContainerSpec) -> Argv:
+    return [
+        *repeated("--cap-add", spec.cap_add),
+        *repeated("--cap-drop", spec.cap_drop),
+        *switch("--privileged", spec.privileged),
+        *repeated("--device", [device(d) for d in spec.devices]),
+        *repeated("--security-opt", spec.security_opt),
+        *switch("--read-only", spec.read_only),
+        *pairs("--sysctl", spec.sysctls),
+        *optional("--userns", spec.userns),
+        *optional("--ipc", spec.ipc),
+        *optional("--pid", spec.pid),
+    ]
+
+
+def _process(spec: ContainerSpec) -> Argv:
+    return [
+        *switch("--init", spec.init),
+        *switch("--tty", spec.tty),
+        *switch("--interactive", spec.stdin_open),
+        *repeated("--ulimit", [f"{u.name}={u.soft}:{u.hard}" for u in spec.ulimits]),
+        *optional("--shm-size", spec.shm_size),
+        *optional("--stop-signal", spec.stop_signal),
+        *optional("--stop-timeout", spec.stop_timeout),
+        *restart(spec.restart),
+        *healthcheck(spec.healthcheck),
+        *optional("--log-driver", spec.logging.driver),
+        *pairs("--log-opt", spec.logging.options),
+        *resources(spec.resources),
+    ]
+
+
+def _storage(spec: ContainerSpec) -> Argv:
+    argv = repeated("--tmpfs", spec.tmpfs)
+    for entry in spec.mounts:
+        argv += mount(entry)
+    return argv + repeated("--volumes-from", spec.volumes_from)
+
+
+def _networking(spec: ContainerSpec) -> Argv:
+    return [
+        *optional("--network", spec.network_mode),
+        *repeated("--network", [network(n) for n in spec.networks]),
+        *repeated("-p", [publish(p) for p in spec.ports]),
+        *repeated("--expose", [f"{p.container_port}/{p.protocol}" for p in spec.expose]),
+        *repeated("--dns", spec.dns),
+        *repeated("--dns-search", spec.dns_search),
+        *repeated("--dns-option", spec.dns_opt),
+        *repeated("--add-host", [f"{h.name}:{h.ip}" for h in spec.extra_hosts]),
+    ]

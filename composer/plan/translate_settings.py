@@ -1,0 +1,190 @@
+"""Service settings that translate on their own: restart, healthcheck, logging, limits, mounts."""
+
+from __future__ import annotations
+
+from typing import TypeVar, cast
+
+from composer.errors import ComposerError
+from composer.model import Healthcheck, Logging, Mount, Service
+from composer.plan.specs import (
+    DeviceSpec,
+    HealthcheckSpec,
+    LogSpec,
+    MountSpec,
+    ResourcesSpec,
+    RestartPolicyName,
+    RestartSpec,
+    UlimitSpec,
+)
+from composer.plan.translate_context import PlanContext
+
+RESTART_POLICIES = ("no", "always", "on-failure", "unless-stopped")
+# deploy.restart_policy.condition -> the container restart policy (docker compose's mapping).
+DEPLOY_CONDITIONS: dict[str, RestartPolicyName] = {
+    "none": "no",
+    "on-failure": "on-failure",
+    "any": "always",
+}
+SECRETS_DIR = "/run/secrets"
+T = TypeVar("T")
+
+
+def restart_spec(service: Service) -> RestartSpec:
+    """`restart` wins; else `deploy.restart_policy` (condition defaults to `any`); else `no`."""
+    if service.restart is not None:
+        return _parse_restart(service.name, service.restart)
+    policy = service.deploy.restart_policy if service.deploy else None
+    if policy is None:
+        return RestartSpec()
+    condition = policy.condition or "any"
+    name = DEPLOY_CONDITIONS.get(condition)
+    if name is None:
+        raise ComposerError(
+            f'service "{service.name}": invalid deploy.restart_policy.condition "{condition}": '
+            'use "none", "on-failure" or "any"'
+        )
+    retries = (policy.max_attempts or 0) if name == "on-failure" else 0
+    return RestartSpec(name, retries)
+
+
+def _parse_restart(service: str, value: str) -> RestartSpec:
+    # The schema checks this already; a model built another way must not slip through.
+    name, _, count = value.partition(":")
+    retries = int(count) if count.isdigit() else 0
+    if name not in RESTART_POLICIES or (count and (name != "on-failure" or not count.isdigit())):
+        raise ComposerError(
+            f'service "{service}": invalid restart policy "{value}": use "no", "always", '
+            '"on-failure", "on-failure:<retries>" or "unless-stopped"'
+        )
+    return RestartSpec(cast(RestartPolicyName, name), retries)
+
+
+def healthcheck_spec(check: Healthcheck | None) -> HealthcheckSpec | None:
+    """The service's healthcheck; timings without a test keep the image's own check."""
+    if check is None:
+        return None
+    if check.disabled:
+        return HealthcheckSpec(test=("NONE",), disabled=True)
+    if not check.test:
+        return None
+    return HealthcheckSpec(
+        test=check.test,
+        interval=check.interval,
+        timeout=check.timeout,
+        retries=check.retries,
+        start_period=check.start_period,
+        start_interval=check.start_interval,
+    )
+
+
+def log_spec(logging: Logging | None) -> LogSpec:
+    if logging is None:
+        return LogSpec()
+    options = {key: value for key, value in logging.options.items() if value is not None}
+    return LogSpec(driver=logging.driver or "", options=options)
+
+
+def resources_spec(service: Service) -> ResourcesSpec:
+    """Service-level limits; `deploy.resources` wins where it sets a value (as docker compose)."""
+    resources = service.deploy.resources if service.deploy else None
+    limits = resources.limits if resources else None
+    reservations = resources.reservations if resources else None
+    return ResourcesSpec(
+        memory_limit=_first(limits.memory if limits else None, service.mem_limit),
+        memory_reservation=_first(
+            reservations.memory if reservations else None, service.mem_reservation
+        ),
+        memory_swap=service.memswap_limit,
+        cpus=_first(limits.cpus if limits else None, service.cpus),
+        cpu_shares=service.cpu_shares,
+        cpuset=service.cpuset or "",
+        pids_limit=_first(limits.pids if limits else None, service.pids_limit),
+    )
+
+
+def _first(*values: T | None) -> T | None:
+    return next((value for value in values if value is not None), None)
+
+
+def ulimit_specs(service: Service) -> tuple[UlimitSpec, ...]:
+    return tuple(
+        UlimitSpec(name, limit.soft, limit.hard) for name, limit in sorted(service.ulimits.items())
+    )
+
+
+def device_specs(service: Service) -> tuple[DeviceSpec, ...]:
+    """Devices; a container path equal to the host path and `rwm` are Podman's defaults."""
+    return tuple(
+        DeviceSpec(
+            host_path=device.source,
+            container_path="" if device.target == device.source else device.target,
+            permissions="" if device.permissions == "rwm" else device.permissions,
+        )
+        for device in service.devices
+    )
+
+
+def mount_specs(ctx: PlanContext, service: Service) -> tuple[MountSpec, ...]:
+    """`volumes` entries, then file-based secrets and configs as read-only binds."""
+    mounts = [mount_spec(ctx, service.name, mount) for mount in service.volumes]
+    mounts.extend(_file_mounts(ctx, service))
+    return tuple(mounts)
+
+
+def mount_spec(ctx: PlanContext, service: str, mount: Mount) -> MountSpec:
+    if mount.type == "bind":
+        bind = mount.bind
+        return MountSpec(
+            type="bind",
+            target=mount.target,
+            source=mount.source or "",
+            read_only=mount.read_only,
+            selinux="Z" if bind and bind.selinux == "Z" else "z" if bind and bind.selinux else "",
+            propagation=(bind.propagation or "") if bind else "",
+            create_host_path=bind.create_host_path if bind else False,
+        )
+    if mount.type == "volume":
+        options = mount.volume
+        return MountSpec(
+            type="volume",
+            target=mount.target,
+            source=ctx.volume_name(mount.source) if mount.source else "",
+            read_only=mount.read_only,
+            nocopy=options.nocopy if options else False,
+            options=(f"subpath={options.subpath}",) if options and options.subpath else (),
+        )
+    if mount.type == "tmpfs":
+        tmpfs = mount.tmpfs
+        return MountSpec(
+            type="tmpfs",
+            target=mount.target,
+            read_only=mount.read_only,
+            tmpfs_size=tmpfs.size if tmpfs else None,
+            tmpfs_mode=tmpfs.mode if tmpfs else None,
+        )
+    raise ComposerError(
+        f'service "{service}": volume type "{mount.type}" ({mount.target}) is not supported '
+        "by Podman; use bind, volume or tmpfs"
+    )
+
+
+def _file_mounts(ctx: PlanContext, service: Service) -> list[MountSpec]:
+    """Secrets and configs read from a file are bind-mounted read-only, as docker compose does.
+
+    Those made from the environment or inline content have no file to bind; the executor has
+    to write them into the container.
+    """
+    mounts = []
+    for secret in service.secrets:
+        found = ctx.project.secrets.get(secret.source)
+        if found is not None and found.file:
+            target = secret.target or secret.source
+            if not target.startswith("/"):
+                target = f"{SECRETS_DIR}/{target}"
+            mounts.append(MountSpec("bind", target, found.file, read_only=True))
+    for config in service.configs:
+        found_config = ctx.project.configs.get(config.source)
+        if found_config is not None and found_config.file:
+            target = config.target or f"/{config.source}"
+            mounts.append(MountSpec("bind", target, found_config.file, read_only=True))
+    return mounts
