@@ -27,7 +27,9 @@ class _Core12Resolver(yaml.resolver.BaseResolver):
     yaml_implicit_resolvers: dict[Any, Any] = {}
 
 
-_Core12Resolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_Core12Resolver.add_implicit_resolver(
+    _NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
 _Core12Resolver.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
@@ -46,10 +48,14 @@ _Core12Resolver.add_implicit_resolver(
 )
 _Core12Resolver.add_implicit_resolver(_MERGE, re.compile(r"^<<$"), ["<"])
 
-_ParserBase: Any = getattr(yaml, "CParser", None)
-if _ParserBase is None:  # pragma: no cover - pyyaml built without libyaml
+_ParserBase: Any
+try:
+    from yaml.cyaml import CParser as _ParserBase  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - pyyaml built without libyaml
 
-    class _PyParser(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer):  # type: ignore[misc]
+    class _PyParser(
+        yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer
+    ):
         def __init__(self, stream: str) -> None:
             yaml.reader.Reader.__init__(self, stream)
             yaml.scanner.Scanner.__init__(self)
@@ -67,7 +73,7 @@ class _Loader(_ParserBase, _Core12Resolver):  # type: ignore[misc]
         _Core12Resolver.__init__(self)
 
 
-def _to_int(text: str) -> int | str:
+def _to_int(text: str) -> int | float | str:
     sign = -1 if text.startswith("-") else 1
     body = text.lstrip("+-").replace("_", "")
     try:
