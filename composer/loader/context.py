@@ -56,6 +56,7 @@ class Discovery:
     environment: dict[str, str]
     env_files: list[str]
     profiles: tuple[str, ...]
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -65,6 +66,10 @@ class LoadContext:
     options: LoadOptions
     discovery: Discovery
     warnings: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for message in self.discovery.warnings:
+            self.warn(message)
 
     @property
     def environment(self) -> dict[str, str]:

@@ -50,13 +50,15 @@ class LoadedProject:
 def load_documents(files: list[str], ctx: LoadContext) -> ConfigDocument | None:
     """Per file, in order: read, interpolate, extends, include; then merge into one document."""
     merged: ConfigDocument | None = None
-    for path in files:
-        for doc in reading.read_documents(path, ctx):
-            if ctx.options.interpolate:
-                doc = interpolate.interpolate_document(doc, ctx.environment, ctx)
-            doc = extends.apply_extends(doc, ctx)
-            doc = include.apply_include(doc, ctx)
-            merged = doc if merged is None else merge.merge_documents(merged, doc)
+    docs = [doc for path in files for doc in reading.read_documents(path, ctx)]
+    # The name is known before interpolation, so `${COMPOSE_PROJECT_NAME}` gives it (as docker).
+    naming.export_project_name(docs, ctx)
+    for doc in docs:
+        if ctx.options.interpolate:
+            doc = interpolate.interpolate_document(doc, ctx.environment, ctx)
+        doc = extends.apply_extends(doc, ctx)
+        doc = include.apply_include(doc, ctx)
+        merged = doc if merged is None else merge.merge_documents(merged, doc)
     return merged
 
 
