@@ -96,9 +96,9 @@ def main_options(
 
 
 def _register() -> None:
-    from composer.cli import config_cmd, version_cmd
+    from composer.cli import config_cmd, doctor_cmd, down_cmd, up_cmd, version_cmd
 
-    for module in (version_cmd, config_cmd):
+    for module in (version_cmd, config_cmd, doctor_cmd, up_cmd, down_cmd):
         module.register(app)
 
 

@@ -1,0 +1,123 @@
+"""One container's steps (create, start, recreate, restart, stop, remove), each shown as progress.
+
+`up` and `down` both go through here, so a container reads the same on the screen whatever
+command acts on it: `Container web-1  Recreate`, `... Recreated`, `... Started`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from composer.errors import ComposerError
+from composer.plan.specs import ContainerSpec
+from composer.progress import Progress
+from composer.runtime.base import Runtime
+
+# Podman states in which a container must be stopped before it is removed.
+ACTIVE_STATES = frozenset({"running", "paused", "restarting", "stopping"})
+
+
+def item(name: str) -> str:
+    """The progress line of a container."""
+    return f"Container {name}"
+
+
+def inherit_anonymous_volumes(spec: ContainerSpec, old: Mapping[str, Any]) -> ContainerSpec:
+    """Give the new container the old one's anonymous volumes (docker compose keeps their data)."""
+    volumes = {
+        str(mount.get("Destination")): str(mount.get("Name"))
+        for mount in old.get("Mounts") or ()
+        if mount.get("Type") == "volume" and mount.get("Name")
+    }
+    mounts = tuple(
+        replace(mount, source=volumes[mount.target])
+        if mount.anonymous and mount.target in volumes
+        else mount
+        for mount in spec.mounts
+    )
+    return replace(spec, mounts=mounts)
+
+
+@dataclass
+class ContainerSteps:
+    """Acts on containers and says so; `timeout` is `-t` (None: each container's own)."""
+
+    runtime: Runtime
+    progress: Progress
+    timeout: int | None = None
+    started: dict[str, float] = field(default_factory=dict)  # container -> when it started
+
+    def _step(self, name: str, doing: str, done: str, action: Any, *args: Any) -> Any:
+        self.progress.update(item(name), doing)
+        try:
+            value = action(*args)
+        except ComposerError as error:
+            self.progress.update(item(name), "Error", _short(error, name))
+            raise
+        self.progress.update(item(name), done)
+        return value
+
+    def create(self, spec: ContainerSpec, *, start: bool) -> None:
+        self._step(spec.name, "Creating", "Created", self._create, spec)
+        if start:
+            self.start(spec.name)
+
+    def _create(self, spec: ContainerSpec) -> str:
+        # Images were found or pulled before anything was created.
+        return self.runtime.create_container(spec, pull_missing=False)
+
+    def start(self, name: str) -> None:
+        self._step(name, "Starting", "Started", self._start, name)
+
+    def _start(self, name: str) -> None:
+        self.runtime.start_container(name)
+        self.started[name] = time.monotonic()
+
+    def restart(self, name: str) -> None:
+        self._step(name, "Restarting", "Restarted", self._restart, name)
+
+    def _restart(self, name: str) -> None:
+        self.runtime.restart_container(name, self.timeout)
+        self.started[name] = time.monotonic()
+
+    def recreate(self, spec: ContainerSpec, existing: str, *, start: bool) -> None:
+        """Replace `existing` by a container made from `spec`, keeping anonymous volumes."""
+        self.progress.update(item(spec.name), "Recreate")
+        if existing and self.runtime.container_exists(existing):
+            old = self.runtime.inspect_container(existing)
+            spec = inherit_anonymous_volumes(spec, old)
+            self._silent_stop(existing, old)
+            self.runtime.remove_container(existing, force=True)
+        self._step(spec.name, "Recreate", "Recreated", self._create, spec)
+        if start:
+            self.start(spec.name)
+
+    def _silent_stop(self, name: str, inspect: Mapping[str, Any]) -> None:
+        status = str((inspect.get("State") or {}).get("Status") or "").lower()
+        if status in ACTIVE_STATES:
+            self.runtime.stop_container(name, self.timeout)
+
+    def stop(self, name: str) -> None:
+        self._step(name, "Stopping", "Stopped", self.runtime.stop_container, name, self.timeout)
+
+    def kill(self, name: str) -> None:
+        self._step(name, "Killing", "Stopped", self.runtime.kill_container, name)
+
+    def remove(self, name: str, *, state: str = "", volumes: bool = False) -> None:
+        """Stop (when running) and remove one container; gone already is fine."""
+        if not self.runtime.container_exists(name):
+            return
+        if (state or self.runtime.container_state(name).status).lower() in ACTIVE_STATES:
+            self.stop(name)
+        self._step(name, "Removing", "Removed", self._remove, name, volumes)
+
+    def _remove(self, name: str, volumes: bool) -> None:
+        self.runtime.remove_container(name, force=True, volumes=volumes)
+
+
+def _short(error: ComposerError, name: str) -> str:
+    """The error without the leading `container NAME: ` the line already shows."""
+    return error.message.removeprefix(f"container {name}: ").splitlines()[0]

@@ -1,0 +1,119 @@
+"""The images `up` needs: found locally, or pulled per `--pull` / `pull_policy`; their local ids.
+
+Runs before anything is created, so a missing image changes nothing on the host. The ids feed
+the `com.docker.compose.image` label, by which a new image recreates the containers that use it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from composer.errors import ComposerError
+from composer.execute import State, run_graph
+from composer.model import Project
+from composer.progress import Progress
+from composer.runtime.base import Runtime
+
+PULL_CHOICES = ("always", "missing", "never", "build")
+# pull_policy values that mean "pull when missing" (daily/weekly/every_N are treated alike).
+MISSING_LIKE = ("missing", "if_not_present", "")
+
+
+def pull_policy(service_policy: str | None, flag: str | None) -> str:
+    """`--pull` wins over the service's pull_policy; the default is `missing`."""
+    if flag:
+        if flag not in PULL_CHOICES:
+            raise ComposerError(
+                f'invalid --pull value "{flag}"', hint="use always, missing, never or build"
+            )
+        return flag
+    policy = (service_policy or "missing").lower()
+    if policy in ("always", "never", "build"):
+        return policy
+    return "missing"
+
+
+@dataclass
+class ImageResolver:
+    """Finds or pulls each image once, however many services use it."""
+
+    runtime: Runtime
+    progress: Progress
+    _ids: dict[str, str] = field(default_factory=dict)
+    _locks: dict[str, threading.Lock] = field(default_factory=dict)
+    _guard: threading.Lock = field(default_factory=threading.Lock)
+
+    def resolve(self, service: str, ref: str, policy: str, buildable: bool) -> str:
+        """The local id of `ref`, pulling it when the policy says so."""
+        with self._guard:
+            lock = self._locks.setdefault(ref, threading.Lock())
+        with lock:
+            if ref not in self._ids:
+                self._ids[ref] = self._fetch(service, ref, policy, buildable)
+            return self._ids[ref]
+
+    def _fetch(self, service: str, ref: str, policy: str, buildable: bool) -> str:
+        local = None if policy == "always" else self.runtime.image_id(ref)
+        if local:
+            return local
+        # composer builds only in `composer build`: a missing buildable image is not pulled.
+        if policy == "never" or (buildable and policy != "always"):
+            raise _not_found(service, ref, policy, buildable)
+        item = f"Image {ref}"
+        self.progress.update(item, "Pulling")
+        try:
+            pulled = self.runtime.pull_image(ref)
+        except ComposerError as error:
+            self.progress.update(item, "Error", "pull failed")
+            raise ComposerError(
+                f'service "{service}": {error.message}',
+                hint=error.hint or "check the image name, or build or load the image locally",
+            ) from None
+        self.progress.update(item, "Pulled")
+        return self.runtime.image_id(ref) or pulled
+
+
+def _not_found(service: str, ref: str, policy: str, buildable: bool) -> ComposerError:
+    if buildable:
+        return ComposerError(
+            f'service "{service}": image "{ref}" not found locally',
+            hint="the service has a build section: run `composer build` first",
+        )
+    return ComposerError(
+        f'service "{service}": image "{ref}" not found locally and the pull policy is never',
+        hint="load or build the image first, or use --pull missing",
+    )
+
+
+def ensure_images(
+    runtime: Runtime,
+    project: Project,
+    images: Mapping[str, str],
+    *,
+    flag: str | None,
+    progress: Progress,
+    limit: int | None = None,
+) -> dict[str, str]:
+    """service -> local image id for each `service -> image ref` given; all problems at once."""
+    resolver = ImageResolver(runtime, progress)
+
+    def work(service: str) -> str:
+        svc = project.services[service]
+        policy = pull_policy(svc.pull_policy, flag)
+        return resolver.resolve(service, images[service], policy, svc.build is not None)
+
+    results = run_graph(list(images), lambda _service: (), work, limit=limit)
+    failures = [r.error for r in results.values() if r.state is State.FAILED and r.error]
+    if failures:
+        raise _combined(failures)
+    return {name: str(result.value) for name, result in results.items()}
+
+
+def _combined(errors: Iterable[BaseException]) -> ComposerError:
+    found = list(errors)
+    if len(found) == 1 and isinstance(found[0], ComposerError):
+        return found[0]
+    hints = {e.hint for e in found if isinstance(e, ComposerError) and e.hint}
+    return ComposerError("\n".join(str(e) for e in found), "; ".join(sorted(hints)) or None)

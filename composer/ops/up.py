@@ -1,0 +1,274 @@
+"""`up` and `create`: images, networks and volumes, the pod, then the services in dependency order;
+then `--wait`, or the attached logs.
+
+The project was loaded and planned before this runs (a bad file changes nothing). Every step
+reads the labels of what exists and changes only what differs, so after any failure or Ctrl-C
+the next `up` carries on from where this one stopped.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from composer.errors import ComposerError
+from composer.model import Project
+from composer.model.parts import SERVICE_COMPLETED_SUCCESSFULLY
+from composer.ops.attach import Attached, Attachment, AttachOptions
+from composer.ops.conditions import Conditions
+from composer.ops.containers import ContainerSteps
+from composer.ops.images import ensure_images
+from composer.ops.pod import PodSteps
+from composer.ops.resources import (
+    ResourceMaker,
+    check_external,
+    create_host_paths,
+    needed_resources,
+)
+from composer.ops.startup import EarlyExits, WaitRun, stop_project
+from composer.ops.state import ObservedState, observe
+from composer.ops.up_services import ServiceRun, failure_messages, not_started
+from composer.plan.converge import Convergence, ConvergeOptions, converge
+from composer.plan.podmode import PodMode
+from composer.plan.translate import ProjectPlan, plan_project
+from composer.progress import Progress, lines_only
+from composer.runtime.base import Runtime
+
+T = TypeVar("T")
+INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class UpOptions:
+    """`up` / `create` flags (create is up with no_start)."""
+
+    services: tuple[str, ...] = ()
+    detach: bool = False
+    wait: bool = False
+    wait_timeout: float | None = None
+    no_deps: bool = False
+    force_recreate: bool = False
+    no_recreate: bool = False
+    always_recreate_deps: bool = False
+    no_start: bool = False
+    remove_orphans: bool = False
+    ignore_orphans: bool = False
+    timeout: int | None = None
+    scales: Mapping[str, int] = field(default_factory=dict)
+    pull: str | None = None
+    limit: int | None = None
+    attach: AttachOptions = field(default_factory=AttachOptions)
+    attach_dependencies: bool = False
+
+    def converge_options(self) -> ConvergeOptions:
+        return ConvergeOptions(
+            selected=self.services,
+            no_deps=self.no_deps,
+            force_recreate=self.force_recreate,
+            no_recreate=self.no_recreate,
+            always_recreate_deps=self.always_recreate_deps,
+            remove_orphans=self.remove_orphans,
+            ignore_orphans=self.ignore_orphans,
+            no_start=self.no_start,
+        )
+
+
+class UpInterruptedError(ComposerError):
+    """Ctrl-C during `up`: what was done stays; the next `up` carries on."""
+
+
+def scope_of(project: Project, options: UpOptions) -> list[str]:
+    """The services `up` acts on: the named ones and (unless --no-deps) what they need."""
+    from composer.graph import build_graph
+
+    return build_graph(project).select(options.services, include_deps=not options.no_deps)
+
+
+def run_interruptibly(task: Callable[[], T], cancel: threading.Event, progress: Progress) -> T:
+    """Run `task` in a thread; Ctrl-C sets `cancel` (work in flight finishes), twice quits."""
+    box: dict[str, T] = {}
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            box["value"] = task()
+        except BaseException as error:  # noqa: BLE001 - handed to the main thread below
+            failure.append(error)
+
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    while worker.is_alive():
+        try:
+            worker.join(0.2)
+        except KeyboardInterrupt:
+            if cancel.is_set():
+                raise
+            cancel.set()
+            progress.message(
+                "Interrupted: finishing the steps in flight, starting nothing new "
+                "(press Ctrl+C again to quit at once)"
+            )
+    if failure:
+        raise failure[0]
+    return box["value"]
+
+
+@dataclass
+class Up:
+    """One `up` run."""
+
+    runtime: Runtime
+    project: Project
+    pod_mode: PodMode
+    options: UpOptions
+    progress: Progress
+    cancel: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> int:
+        """Bring the project up; the exit code (attached mode returns the containers')."""
+        plan, observed, convergence = self.prepare()
+        steps = ContainerSteps(self.runtime, self.progress, self.options.timeout)
+        changed = run_interruptibly(
+            lambda: self.converge(plan, observed, convergence, steps), self.cancel, self.progress
+        )
+        if not changed and not self.options.no_start:
+            running = sum(1 for a in convergence.actions if a.kind == "noop")
+            self.progress.message(f"Nothing to do: all {running} containers are up to date.")
+        if self.options.no_start:
+            return 0
+        if self.options.wait:
+            run_interruptibly(lambda: self.wait_for(plan), self.cancel, self.progress)
+            return 0
+        if self.options.detach:
+            EarlyExits(self.runtime, self.project, self.pod_mode, self.progress).check(
+                steps.started
+            )
+            return 0
+        return self.attach(plan)
+
+    def prepare(self) -> tuple[ProjectPlan, ObservedState, Convergence]:
+        """Images (pulled if needed), the plan with their ids, what exists, what to do."""
+        scope = scope_of(self.project, self.options)
+        draft = plan_project(self.project, pod_mode=self.pod_mode, scales=self.options.scales)
+        images = {name: draft.containers[name][0].image for name in scope if draft.containers[name]}
+        image_ids = ensure_images(
+            self.runtime,
+            self.project,
+            images,
+            flag=self.options.pull,
+            progress=self.progress,
+            limit=self.options.limit,
+        )
+        plan = plan_project(
+            self.project, pod_mode=self.pod_mode, scales=self.options.scales, image_ids=image_ids
+        )
+        observed = observe(self.runtime, self.project.name)
+        pod = next((p for p in observed.pods if plan.pod and p.name == plan.pod.name), None)
+        convergence = converge(
+            plan, observed.containers, pod, self.options.converge_options(), image_ids
+        )
+        for warning in convergence.warnings:
+            self.progress.message(f"warning: {warning}")
+        return plan, observed, convergence
+
+    def converge(
+        self,
+        plan: ProjectPlan,
+        observed: ObservedState,
+        convergence: Convergence,
+        steps: ContainerSteps,
+    ) -> bool:
+        """Make it so; True when anything was created, removed, started or restarted."""
+        services = [a.service for a in convergence.actions if a.kind != "remove"]
+        resources = needed_resources(self.project, plan, services)
+        check_external(self.runtime, resources)
+        maker = ResourceMaker(self.runtime, self.project.name, self.progress)
+        maker.ensure(resources, self.options.limit)
+        create_host_paths((a.service, a.spec) for a in convergence.actions if a.spec is not None)
+        pod = PodSteps(self.runtime, self.progress, self.project, steps)
+        pod.remove_before(convergence, observed, self.options.limit)
+        pod.apply(convergence.pod, observed, start=not self.options.no_start)
+        self.start_services(plan, observed, convergence, steps)
+        acted = any(a.kind != "noop" for a in convergence.actions)
+        pod_acted = convergence.pod is not None and convergence.pod.kind != "keep"
+        return acted or pod_acted or maker.created > 0 or pod.started_infra
+
+    def start_services(
+        self,
+        plan: ProjectPlan,
+        observed: ObservedState,
+        convergence: Convergence,
+        steps: ContainerSteps,
+    ) -> None:
+        conditions = Conditions(
+            self.runtime, plan.containers, self.cancel, report=self._report_container
+        )
+        run = ServiceRun(
+            project=self.project,
+            convergence=convergence,
+            steps=steps,
+            conditions=conditions,
+            progress=self.progress,
+            cancel=self.cancel,
+            states={c.name: c.state for c in observed.containers},
+            limit=self.options.limit,
+            wait_conditions=not self.options.no_start,
+        )
+        results = run.run()
+        if self.cancel.is_set():
+            skipped = not_started(results)
+            listed = f": {', '.join(skipped)} not started" if skipped else ""
+            raise UpInterruptedError(
+                f"interrupted{listed}", hint="run `composer up` again to carry on from here"
+            )
+        messages = failure_messages(results)
+        if messages:
+            raise ComposerError("\n".join(messages), hint=_failure_hint(messages))
+
+    def _report_container(self, name: str, status: str, detail: str) -> None:
+        self.progress.update(f"Container {name}", status, detail)
+
+    def wait_for(self, plan: ProjectPlan) -> None:
+        completes = {
+            dep.service
+            for service in self.project.services.values()
+            for dep in service.dependencies()
+            if dep.condition == SERVICE_COMPLETED_SUCCESSFULLY
+        }
+        conditions = Conditions(
+            self.runtime, plan.containers, self.cancel, report=self._report_container
+        )
+        services = [s for s in scope_of(self.project, self.options) if plan.containers.get(s)]
+        WaitRun(conditions, completes, self.options.wait_timeout, self.options.limit).run(services)
+
+    def attach(self, plan: ProjectPlan) -> int:
+        """Follow the logs of the services shown (named ones, or all), stop them on Ctrl-C."""
+        self.progress = lines_only(self.progress)
+        shown = set(self.options.services) if self.options.services else set(plan.services)
+        if self.options.attach_dependencies:
+            shown |= set(scope_of(self.project, self.options))
+        targets = [
+            Attached(service, spec.name, _label(self.project, service, number, spec.name))
+            for service in plan.services
+            if service in shown and self.project.services[service].attach
+            for number, spec in enumerate(plan.containers[service], start=1)
+        ]
+        scope = scope_of(self.project, self.options)
+
+        def stop_all(force: bool) -> None:
+            stop_project(self.runtime, self.project, plan, scope, self.progress, force=force)
+
+        return Attachment(self.runtime, targets, self.options.attach, stop_all).run()
+
+
+def _label(project: Project, service: str, number: int, container: str) -> str:
+    """The log prefix: `web-1`, or the container_name when the file sets one."""
+    return container if project.services[service].container_name else f"{service}-{number}"
+
+
+def _failure_hint(messages: list[str]) -> str:
+    if any("is unhealthy" in m or "didn't complete" in m for m in messages):
+        return "see the service's logs with `composer logs SERVICE`; fix it and run `up` again"
+    return "fix the cause and run `composer up` again: it carries on from here"

@@ -1,0 +1,124 @@
+"""`up`'s service graph: each service's containers created, recreated or started through the
+executor as soon as its own dependencies are done and their conditions hold."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+from composer.errors import ComposerError
+from composer.execute import DependencyError, Edge, Event, Result, State, run_graph
+from composer.model import Project
+from composer.ops.conditions import Conditions, waiting_text
+from composer.ops.containers import ContainerSteps, item
+from composer.plan.converge import ContainerAction, Convergence
+from composer.progress import Progress
+
+# Executor event kinds shown on every container line of the service they concern.
+SHOWN_EVENTS = {"skipped": "Skipped", "cancelled": "Cancelled"}
+
+
+@dataclass
+class ServiceRun:
+    """Runs the container actions of a convergence, service by service, in dependency order."""
+
+    project: Project
+    convergence: Convergence
+    steps: ContainerSteps
+    conditions: Conditions
+    progress: Progress
+    cancel: threading.Event
+    states: Mapping[str, str] = field(default_factory=dict)  # existing container -> state
+    limit: int | None = None
+    wait_conditions: bool = True  # False with --no-start: nothing runs, nothing to wait for
+
+    @property
+    def services(self) -> list[str]:
+        """The services with something to do or check, in the convergence's (start) order."""
+        found = [a.service for a in self.convergence.actions if a.kind != "remove"]
+        return [name for name in dict.fromkeys(found) if name in self.project.services]
+
+    def run(self) -> dict[str, Result[str, None]]:
+        return run_graph(
+            self.services,
+            self.edges,
+            self.work,
+            limit=self.limit,
+            on_event=self.on_event,
+            cancel=self.cancel,
+        )
+
+    def edges(self, service: str) -> Iterator[Edge[str]]:
+        for dep in self.project.services[service].dependencies():
+            wait = self.conditions.waiter(dep.condition) if self.wait_conditions else None
+            yield Edge(dep.service, wait=wait, required=dep.required, condition=dep.condition)
+
+    def work(self, service: str) -> None:
+        for action in self.convergence.for_service(service):
+            if self.cancel.is_set():
+                raise ComposerError("cancelled")
+            self.act(action)
+
+    def act(self, action: ContainerAction) -> None:
+        steps = self.steps
+        if action.kind == "create" and action.spec is not None:
+            steps.create(action.spec, start=action.start)
+        elif action.kind == "recreate" and action.spec is not None:
+            steps.recreate(action.spec, action.existing, start=action.start)
+        elif action.kind == "start":
+            steps.start(action.name)
+        elif action.kind == "restart":
+            steps.restart(action.name)
+        elif action.kind == "noop":
+            state = self.states.get(action.name, "running").lower()
+            self.progress.update(item(action.name), "Running" if state != "created" else "Created")
+
+    def on_event(self, event: Event[str]) -> None:
+        if event.kind == "waiting":
+            target, _, condition = event.message.partition(" ")
+            self._show(event.node, f"Waiting for {waiting_text(target, condition)}")
+        elif event.kind in SHOWN_EVENTS:
+            self._show(event.node, SHOWN_EVENTS[event.kind], _skip_reason(event.message))
+        elif event.kind == "warning":
+            self.progress.message(f'warning: service "{event.node}": {event.message}')
+
+    def _show(self, service: str, status: str, detail: str = "") -> None:
+        for action in self.convergence.for_service(service):
+            if action.kind != "remove":
+                self.progress.update(item(action.name), status, detail)
+
+
+def _skip_reason(message: str) -> str:
+    return message.removeprefix("dependency failed: ")
+
+
+def failure_messages(results: Mapping[str, Result[str, None]]) -> list[str]:
+    """The root causes: each failed service's error, and each condition that never held.
+
+    A service skipped because a dependency failed adds nothing: that failure is listed already.
+    """
+    messages: list[str] = []
+    for service, result in results.items():
+        if result.state is State.FAILED and result.error is not None:
+            messages.append(_message(service, result.error))
+        elif result.state is State.SKIPPED and isinstance(result.error, DependencyError):
+            cause = result.error.__cause__
+            if cause is not None:
+                messages.append(str(cause))
+    return list(dict.fromkeys(messages))
+
+
+def _message(service: str, error: BaseException) -> str:
+    text = str(error)
+    if isinstance(error, ComposerError):
+        return text
+    # A bug rather than a user error, but one service's bug must not hide the others' state.
+    return f'service "{service}": {type(error).__name__}: {text}'
+
+
+def not_started(results: Mapping[str, Result[str, None]]) -> list[str]:
+    """Services that were skipped or cancelled, by name."""
+    return sorted(
+        name for name, result in results.items() if result.state in (State.SKIPPED, State.CANCELLED)
+    )
