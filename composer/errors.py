@@ -55,9 +55,9 @@ def config_error(
     return ConfigError([Problem(file, line, path, message)], hint)
 
 
-class RuntimeProblem(ComposerError):
+class RuntimeOperationError(ComposerError):
     """Podman refused or failed an operation on a named object."""
 
 
-class PodmanUnavailable(ComposerError):
+class PodmanUnavailableError(ComposerError):
     """No Podman API socket answers and none could be started."""

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -205,7 +205,7 @@ def lines_only(progress: Progress) -> Progress:
     """A display that can follow `progress` once it is closed: a live one gives way to lines."""
     if isinstance(progress, TtyProgress):
         progress.close()
-        return PlainProgress(progress.console.file)
+        return PlainProgress(cast(TextIO, progress.console.file))
     return progress
 
 

@@ -38,6 +38,7 @@ class ConfigRequest:
             "consistency": self.consistency,
             "resolve_environment": self.resolve_environment and not listing,
             "services": self.services if select else (),
+            "select_services": select,
         }
 
 

@@ -74,7 +74,7 @@ def prepare(session: Session, services: tuple[str, ...], scales: dict[str, int])
 
 def dry_run(session: Session, prepared: Prepared, options: UpOptions) -> None:
     """Print the podman commands `up` would run, from what exists now; change nothing."""
-    from composer.errors import PodmanUnavailable
+    from composer.errors import PodmanUnavailableError
     from composer.ops.state import observe
     from composer.plan.converge import converge
     from composer.plan.render import render
@@ -82,7 +82,7 @@ def dry_run(session: Session, prepared: Prepared, options: UpOptions) -> None:
     plan = prepared.plan
     try:
         observed = observe(session.runtime(), prepared.project.name)
-    except PodmanUnavailable as error:
+    except PodmanUnavailableError as error:
         console.warn(f"{error.message}; showing the commands for a project that does not exist")
         lines = render(plan)
     else:

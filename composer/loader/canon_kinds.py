@@ -40,6 +40,12 @@ class Canon:
     problems: list[Problem] = field(default_factory=list)
     moves: list[tuple[Path, dict[Key, Key]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # `config --no-interpolate`: a value still holding `${VAR}` is printed as written
+    keep_variables: bool = False
+
+    def unresolved(self, value: Any) -> bool:
+        """Whether `value` is a string left uninterpolated, to be kept as it is."""
+        return self.keep_variables and isinstance(value, str) and "$" in value
 
     def fail(self, at: Path, message: str) -> Any:
         """Record a problem at `at`; returns OMIT so callers can `return cv.fail(...)`."""
@@ -297,10 +303,12 @@ def struct(
         result: dict[str, Any] = {}
         for key, converter in fields.items():
             if key in value:
-                item = converter(value[key], (*at, key), cv)
+                raw = value[key]
+                item = raw if cv.unresolved(raw) else converter(raw, (*at, key), cv)
                 if item is not OMIT:
                     result[key] = item
-            if key not in result and key in defaults:
+            # the uninterpolated model has no Go struct values to print
+            if key not in result and key in defaults and not cv.keep_variables:
                 result[key] = defaults[key]()
         for key, item in value.items():
             if isinstance(key, str) and key.startswith("x-"):
@@ -320,7 +328,7 @@ def list_of(item: Converter) -> Converter:
             return cv.fail(at, "must be a list")
         result = []
         for index, entry in enumerate(value):
-            converted = item(entry, (*at, index), cv)
+            converted = entry if cv.unresolved(entry) else item(entry, (*at, index), cv)
             if converted is not OMIT:
                 result.append(converted)
         return result or OMIT

@@ -173,8 +173,14 @@ def ports(value: Any, at: Path, cv: Canon) -> Any:
     if not isinstance(value, list):
         return cv.fail(at, "must be a list")
     expanded: list[tuple[Key, Any]] = []
+    kept: list[Any] = []
     for index, item in enumerate(value):
+        if cv.unresolved(item):
+            kept.append(item)
+            continue
         expanded.extend((index, entry) for entry in _port_entries(item, (*at, index), cv))
     result, origins = dedupe(expanded, port_key)
+    if kept:
+        return [*result, *kept]  # only with --no-interpolate, which has no source map to keep
     cv.moved(at, origins)
     return result or OMIT

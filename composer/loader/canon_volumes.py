@@ -182,10 +182,16 @@ def volumes(value: Any, at: Path, cv: Canon) -> Any:
     if not isinstance(value, list):
         return cv.fail(at, "must be a list")
     entries: list[tuple[Key, Any]] = []
+    kept: list[Any] = []
     for index, item in enumerate(value):
+        if cv.unresolved(item):
+            kept.append(item)
+            continue
         entry = _volume_entry(item, (*at, index), cv)
         if entry is not OMIT:
             entries.append((index, entry))
     result, origins = dedupe(entries, lambda entry: str(entry["target"]))
+    if kept:
+        return [*result, *kept]  # only with --no-interpolate, which has no source map to keep
     cv.moved(at, origins)
     return result or OMIT

@@ -20,7 +20,7 @@ from composer.loader.sources import Key, Location, Path, SourceMap
 
 def canonicalize(doc: ConfigDocument, ctx: LoadContext) -> ConfigDocument:
     """Rewrite `doc.data` in canonical form; raise ConfigError listing every bad value."""
-    cv = Canon(doc.sources)
+    cv = Canon(doc.sources, keep_variables=not ctx.options.interpolate)
     doc.data = canonical_data(doc.data, cv)
     if cv.problems:
         raise ConfigError(cv.problems)

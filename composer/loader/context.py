@@ -24,6 +24,7 @@ class LoadOptions:
     env_files: tuple[str, ...] | None = None
     profiles: tuple[str, ...] | None = None
     services: tuple[str, ...] = ()
+    select_services: bool = False  # keep only `services` and their dependencies
     interpolate: bool = True
     normalize: bool = True
     resolve_paths: bool = True

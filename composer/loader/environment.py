@@ -43,7 +43,9 @@ def resolve_service(
     labels, label_problems = _labels_with_files(name, service, sources, ctx)
     _replace(service, "labels", labels)
     service.pop("label_file", None)
-    _resolve_build_args(service, project)
+    if ctx.options.normalize:
+        # the reference resolves bare build args while normalizing (`--no-normalize` keeps them)
+        _resolve_build_args(service, project)
     order_service(service)
     return problems + label_problems
 

@@ -20,13 +20,16 @@ _TOP_LEVEL_ORDER = ("name", "services", "networks", "volumes", "secrets", "confi
 
 
 def normalize(doc: ConfigDocument, name: str, ctx: LoadContext) -> ConfigDocument:
-    """Apply the reference's normalization to `doc.data`, with `name` as the project name."""
+    """Apply the reference's normalization to `doc.data`, with `name` as the project name.
+
+    With `--no-normalize` only the name and the absolute paths are set, as the reference does.
+    """
     data = doc.data
-    services = data.get("services") or {}
-    for service in services.values():
-        normalize_service(service)
-    add_default_network(data)
-    name_resources(data, name)
+    if ctx.options.normalize:
+        for service in (data.get("services") or {}).values():
+            normalize_service(service)
+        add_default_network(data, {"ipam": {}} if ctx.options.interpolate else {})
+        name_resources(data, name)
     data["name"] = name
     if ctx.options.resolve_paths:
         data = resolve_paths(data, ctx.working_dir, home_directory(ctx.environment))
@@ -100,14 +103,14 @@ def order_service(service: dict[str, Any]) -> None:
     service.update(ordered)
 
 
-def add_default_network(data: dict[str, Any]) -> None:
+def add_default_network(data: dict[str, Any], declaration: dict[str, Any]) -> None:
     """Declare the implicit `default` network when a service is attached to it."""
     networks = data.get("networks") or {}
     if "default" in networks:
         return
     services = (data.get("services") or {}).values()
     if any("default" in (service.get("networks") or {}) for service in services):
-        data["networks"] = {**networks, "default": {"ipam": {}}}
+        data["networks"] = {**networks, "default": declaration}
 
 
 def resource_name(key: str, resource: dict[str, Any], project: str) -> str:

@@ -18,6 +18,7 @@ from composer.loader import (
     normalize,
     profiles,
     reading,
+    select,
     validate,
 )
 from composer.loader.context import ConfigDocument, LoadContext, LoadOptions
@@ -72,13 +73,16 @@ def load(options: LoadOptions) -> LoadedProject:
     validate.validate_document(doc, ctx)
     doc = canonical.canonicalize(doc, ctx)
     name = naming.project_name(doc, ctx)
-    if options.normalize:
-        doc = normalize.normalize(doc, name, ctx)
+    doc = normalize.normalize(doc, name, ctx)
     data, disabled = profiles.apply_profiles(doc.data, found.profiles, options.services)
     doc.data = data
     if options.consistency:
         consistency.check(doc, disabled, ctx)
-    if options.resolve_environment:
+    if options.select_services:
+        data = select.select_services(data, options.services)
+    # docker compose drops what no service uses, except from the uninterpolated model
+    doc.data = normalize.drop_unused_resources(data) if options.interpolate else data
+    if options.resolve_environment and options.interpolate:
         doc = environment.resolve_environment(doc, ctx)
     return LoadedProject(
         name=name,

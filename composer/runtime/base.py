@@ -135,7 +135,7 @@ class BuildRequest:
 
 
 class Runtime(Protocol):
-    """A container engine. Errors are composer.errors.RuntimeProblem naming the object."""
+    """A container engine. Errors are composer.errors.RuntimeOperationError naming the object."""
 
     # engine
     def ping(self) -> bool: ...

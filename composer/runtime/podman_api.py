@@ -10,7 +10,7 @@ import podman
 import requests
 from podman.errors import APIError, PodmanError
 
-from composer.errors import PodmanUnavailable, RuntimeProblem
+from composer.errors import PodmanUnavailableError, RuntimeOperationError
 from composer.plan.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
 from composer.runtime import convert, specgen
 from composer.runtime.base import (
@@ -52,7 +52,7 @@ class PodmanRuntime:
         except APIError as error:
             self._fail(what, convert.podman_message(error.explanation, str(error)))
         except requests.exceptions.ConnectionError as error:
-            raise PodmanUnavailable(
+            raise PodmanUnavailableError(
                 f"{what}: lost the connection to the Podman service at {self.url}: {error}",
                 hint="run the command again; composer restarts its Podman service if needed",
             ) from None
@@ -63,17 +63,17 @@ class PodmanRuntime:
     def _fail(self, what: str, said: str) -> NoReturn:
         port = convert.port_in_use(said)
         if port is not None:
-            raise RuntimeProblem(
+            raise RuntimeOperationError(
                 f"{what}: port {port} is already in use on the host ({said})",
                 hint="stop what uses that port, or publish the service on another host port",
             )
-        raise RuntimeProblem(f"{what}: {said}")
+        raise RuntimeOperationError(f"{what}: {said}")
 
     def _exists(self, path: str) -> bool:
         try:
             response = self._api.get(path)
         except requests.exceptions.ConnectionError as error:
-            raise PodmanUnavailable(
+            raise PodmanUnavailableError(
                 f"lost the connection to Podman at {self.url}: {error}"
             ) from None
         return bool(response.status_code == 204)
@@ -152,7 +152,7 @@ class PodmanRuntime:
         what = f"container {spec.name}"
         if not self.image_exists(spec.image):
             if not pull_missing:
-                raise RuntimeProblem(
+                raise RuntimeOperationError(
                     f'{what}: image "{spec.image}" not found locally',
                     hint="build or pull the image first",
                 )
@@ -350,7 +350,7 @@ class PodmanRuntime:
         )
         image_id, error = convert.pull_outcome(response.iter_lines())
         if error or not image_id:
-            raise RuntimeProblem(
+            raise RuntimeOperationError(
                 f"{what} and could not be pulled: {error or 'Podman reported no image'}",
                 hint="check the image name, or build the image locally first",
             )

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from composer.errors import PodmanUnavailable
+from composer.errors import PodmanUnavailableError
 
 ROOTFUL_SOCKET = "/run/podman/podman.sock"
 SERVICE_IDLE_SECONDS = 120
@@ -209,7 +209,7 @@ def start_service(
 def wait_until_answers(
     url: str, proc: subprocess.Popen[bytes], log_path: Path, timeout: float
 ) -> None:
-    """Poll url until it answers; on failure raise PodmanUnavailable with the log tail."""
+    """Poll url until it answers; on failure raise PodmanUnavailableError with the log tail."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if ping(url, timeout=1.0):
@@ -225,7 +225,7 @@ def wait_until_answers(
     message = f"podman system service on {url} {reason}"
     if tail:
         message += f"; its log ({log_path}) ends with:\n{tail}"
-    raise PodmanUnavailable(
+    raise PodmanUnavailableError(
         message,
         hint="check that `podman info` works for this user, or start the service yourself "
         "(`podman system service --time=0 unix:///path/podman.sock`) and pass --podman-url",
@@ -243,7 +243,7 @@ def _explicit(podman_url: str | None, environ: Mapping[str, str]) -> Candidate |
 def _require(candidate: Candidate) -> str:
     if not can_ping(candidate.url) or ping(candidate.url):
         return candidate.url
-    raise PodmanUnavailable(
+    raise PodmanUnavailableError(
         f"no Podman API service answers at {candidate.url} (from {candidate.origin})",
         hint="start it with `podman system service --time=0 <url>`, or leave the URL unset "
         "so that composer finds or starts a service itself",
@@ -267,7 +267,7 @@ def resolve_url(
         return _require(explicit)
     podman = shutil.which("podman", path=env.get("PATH"))
     if podman is None:
-        raise PodmanUnavailable(
+        raise PodmanUnavailableError(
             "podman is not installed (not found on PATH)", hint="install podman 4.3 or newer"
         )
     found = candidates(env, user, lambda: reported_socket(podman, env))

@@ -7,7 +7,7 @@ import signal
 from collections.abc import Mapping
 from typing import Any
 
-from composer.errors import RuntimeProblem
+from composer.errors import RuntimeOperationError
 from composer.plan.specs import (
     ContainerSpec,
     HealthcheckSpec,
@@ -49,7 +49,7 @@ def signal_number(name: str) -> int:
         return int(text)
     member = signal.Signals.__members__.get(text if text.startswith("SIG") else f"SIG{text}")
     if member is None:
-        raise RuntimeProblem(f"unknown stop signal {name!r}")
+        raise RuntimeOperationError(f"unknown stop signal {name!r}")
     return int(member)
 
 
@@ -172,7 +172,7 @@ def security(options: tuple[str, ...], owner: str) -> Json:
         elif key in ("mask", "unmask"):
             body[key].extend(part for part in value.split(":") if part)
         else:
-            raise RuntimeProblem(
+            raise RuntimeOperationError(
                 f"container {owner}: security_opt {option!r} is not supported by Podman",
                 hint="supported: label=..., no-new-privileges, seccomp=..., apparmor=..., "
                 "mask=..., unmask=...",
@@ -241,11 +241,11 @@ def human_size(text: str) -> int:
     number = value.rstrip("bkmg")
     unit = value[len(number) :]
     if unit not in SIZE_UNITS:
-        raise RuntimeProblem(f"invalid size {text!r}")
+        raise RuntimeOperationError(f"invalid size {text!r}")
     try:
         return int(float(number) * SIZE_UNITS[unit])
     except ValueError:
-        raise RuntimeProblem(f"invalid size {text!r}") from None
+        raise RuntimeOperationError(f"invalid size {text!r}") from None
 
 
 def log_configuration(driver: str, options: Mapping[str, str]) -> Json:

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from composer.errors import RuntimeProblem
+from composer.errors import RuntimeOperationError
 from composer.plan.specs import (
     ContainerSpec,
     DeviceSpec,
@@ -109,7 +109,7 @@ class Created:
         ]
         for remove, names in steps:
             for name in names:
-                with contextlib.suppress(RuntimeProblem):  # already gone
+                with contextlib.suppress(RuntimeOperationError):  # already gone
                     remove(name)
 
 
@@ -431,7 +431,7 @@ def test_healthcheck_without_one_is_a_clear_error(runtime: PodmanRuntime, made: 
     spec = container(made, "nohealth", command=("sleep", "300"))
     runtime.create_container(spec)
     runtime.start_container(spec.name)
-    with pytest.raises(RuntimeProblem) as caught:
+    with pytest.raises(RuntimeOperationError) as caught:
         runtime.run_healthcheck(spec.name)
     assert str(caught.value).startswith(f"container {spec.name}: cannot run its healthcheck: ")
     assert "has no defined healthcheck" in str(caught.value)
@@ -545,15 +545,15 @@ def test_missing_image_names_the_container_and_image(runtime: PodmanRuntime, mad
     # A localhost/ name: the pull attempt only ever talks to 127.0.0.1.
     image = f"localhost/{made.prefix}/nope:latest"
     spec = container(made, "web-1", image=image)
-    with pytest.raises(RuntimeProblem) as caught:
+    with pytest.raises(RuntimeOperationError) as caught:
         runtime.create_container(spec)
     message = str(caught.value)
     expected = f'container {spec.name}: image "{image}" not found locally and could not be pulled: '
     assert message.startswith(expected)
-    with pytest.raises(RuntimeProblem) as not_pulled:
+    with pytest.raises(RuntimeOperationError) as not_pulled:
         runtime.create_container(spec, pull_missing=False)
     assert str(not_pulled.value) == f'container {spec.name}: image "{image}" not found locally'
-    with pytest.raises(RuntimeProblem) as pulled:
+    with pytest.raises(RuntimeOperationError) as pulled:
         runtime.pull_image(image)
     expected = f'image "{image}" is not available locally and could not be pulled: '
     assert str(pulled.value).startswith(expected)
@@ -567,7 +567,7 @@ def test_port_in_use_names_the_port(runtime: PodmanRuntime, made: Created) -> No
         pod = made.name("pod")
         made.pods.append(pod)
         runtime.create_pod(PodSpec(name=pod, ports=(PortSpec(80, port, "127.0.0.1"),)))
-        with pytest.raises(RuntimeProblem) as caught:
+        with pytest.raises(RuntimeOperationError) as caught:
             runtime.start_pod(pod)
         message = str(caught.value)
         assert message.startswith(
@@ -581,7 +581,7 @@ def test_port_in_use_names_the_port(runtime: PodmanRuntime, made: Created) -> No
             ports=(PortSpec(80, port, "127.0.0.1"),),
         )
         runtime.create_container(spec)
-        with pytest.raises(RuntimeProblem) as direct:
+        with pytest.raises(RuntimeOperationError) as direct:
             runtime.start_container(spec.name)
         assert str(direct.value).startswith(
             f"container {spec.name}: cannot start: port 127.0.0.1:{port}/tcp is already in use"
@@ -590,7 +590,7 @@ def test_port_in_use_names_the_port(runtime: PodmanRuntime, made: Created) -> No
 
 def test_missing_objects_are_named(runtime: PodmanRuntime, made: Created) -> None:
     ghost = made.name("ghost")
-    with pytest.raises(RuntimeProblem) as caught:
+    with pytest.raises(RuntimeOperationError) as caught:
         runtime.start_container(ghost)
     assert str(caught.value).startswith(f"container {ghost}: cannot start: ")
     assert "no container with name or ID" in str(caught.value)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from composer.errors import RuntimeProblem
+from composer.errors import RuntimeOperationError
 from composer.plan.specs import (
     ContainerSpec,
     DeviceSpec,
@@ -65,7 +65,7 @@ def test_stop_signal_names_and_numbers() -> None:
     assert specgen.signal_number("SIGINT") == 2
     assert specgen.signal_number("quit") == 3
     assert specgen.signal_number("9") == 9
-    with pytest.raises(RuntimeProblem) as caught:
+    with pytest.raises(RuntimeOperationError) as caught:
         specgen.signal_number("SIGNOPE")
     assert str(caught.value) == "unknown stop signal 'SIGNOPE'"
 
@@ -144,7 +144,7 @@ def test_security_options() -> None:
     assert made["selinux_opts"] == ["disable"]
     assert made["no_new_privileges"] is True
     assert (made["seccomp_profile_path"], made["apparmor_profile"]) == ("unconfined", "x")
-    with pytest.raises(RuntimeProblem) as caught:
+    with pytest.raises(RuntimeOperationError) as caught:
         body(security_opt=("systempaths=unconfined",))
     assert str(caught.value) == (
         "container p-web-1: security_opt 'systempaths=unconfined' is not supported by Podman"
@@ -181,7 +181,7 @@ def test_log_configuration_moves_size_and_path_out_of_options() -> None:
     }
     assert specgen.human_size("1.5GB") == 1_500_000_000
     assert specgen.human_size("512") == 512
-    with pytest.raises(RuntimeProblem):
+    with pytest.raises(RuntimeOperationError):
         specgen.human_size("ten")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from composer.errors import PodmanUnavailable
+from composer.errors import PodmanUnavailableError
 from composer.runtime import socket as podman_socket
 from composer.runtime.socket import Candidate, candidates, ping, resolve_url, socket_path
 
@@ -199,11 +199,11 @@ def test_ping_answers_only_for_a_podman_like_service(
 
 def test_explicit_url_that_does_not_answer_is_an_error(tmp_path: Path) -> None:
     url = f"unix://{tmp_path / 'none.sock'}"
-    with pytest.raises(PodmanUnavailable) as caught:
+    with pytest.raises(PodmanUnavailableError) as caught:
         resolve_url(url, {})
     assert str(caught.value) == f"no Podman API service answers at {url} (from --podman-url)"
     assert caught.value.hint is not None
-    with pytest.raises(PodmanUnavailable) as from_env:
+    with pytest.raises(PodmanUnavailableError) as from_env:
         resolve_url(None, {"CONTAINER_HOST": url})
     assert str(from_env.value) == f"no Podman API service answers at {url} (from CONTAINER_HOST)"
 
@@ -217,7 +217,7 @@ def test_explicit_url_wins_over_container_host(answering_socket: Path) -> None:
 
 
 def test_missing_podman_is_reported(tmp_path: Path) -> None:
-    with pytest.raises(PodmanUnavailable) as caught:
+    with pytest.raises(PodmanUnavailableError) as caught:
         resolve_url(None, {"PATH": str(tmp_path)})
     assert str(caught.value) == "podman is not installed (not found on PATH)"
 
@@ -257,7 +257,7 @@ def test_a_stale_socket_file_is_replaced(fake_podman: dict[str, str]) -> None:
 def test_a_service_that_exits_is_reported_with_its_log(fake_podman: dict[str, str]) -> None:
     env = fake_podman | {"FAKE_PODMAN_MODE": "fail"}
     sock = Path(env["XDG_RUNTIME_DIR"]) / "composer" / "podman.sock"
-    with pytest.raises(PodmanUnavailable) as caught:
+    with pytest.raises(PodmanUnavailableError) as caught:
         resolve_url(None, env, uid=os.getuid())
     log = sock.with_name("podman-service.log")
     assert str(caught.value) == (
@@ -273,7 +273,7 @@ def test_a_service_that_never_answers_times_out_and_is_stopped(
 ) -> None:
     env = fake_podman | {"FAKE_PODMAN_MODE": "hang"}
     sock = Path(env["XDG_RUNTIME_DIR"]) / "composer" / "podman.sock"
-    with pytest.raises(PodmanUnavailable) as caught:
+    with pytest.raises(PodmanUnavailableError) as caught:
         resolve_url(None, env, uid=os.getuid(), start_timeout=0.5)
     assert str(caught.value) == f"podman system service on unix://{sock} did not answer within 0.5s"
     started = podman_socket._started[-1]
