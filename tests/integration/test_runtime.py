@@ -267,7 +267,8 @@ def test_container_fields_reach_podman(
         ),
         group_add=("4242",),
         ipc="shareable",
-        networks=(NetworkAttachment(net, aliases=("alias1",), ipv4_address="10.89.213.5"),),
+        # inside ip_range: CNI's host-local IPAM refuses a static address outside it
+        networks=(NetworkAttachment(net, aliases=("alias1",), ipv4_address="10.89.213.130"),),
         ports=(PortSpec(80, host_port, "127.0.0.1"),),
         expose=(PortSpec(9000),),
     )
@@ -322,7 +323,7 @@ def test_container_fields_reach_podman(
     assert mounts["/anon"]["Name"] != ""
     assert mounts["/data"]["Source"] == str(tmp_path)
     network = data["NetworkSettings"]["Networks"][net]
-    assert network["IPAddress"] == "10.89.213.5"
+    assert network["IPAddress"] == "10.89.213.130"
     assert "alias1" in network["Aliases"]
 
     # What inspect does not show on Podman 4.3 (sysctls), checked from inside.
