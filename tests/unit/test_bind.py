@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import sysconfig
 import types
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,15 @@ from composer.model import (
 )
 
 SHARED = Path(__file__).resolve().parents[2] / "../shared/conformance"
-REFERENCE = Path("/tmp/cgv/bin/docker-compose")
+
+
+def _reference() -> Path:
+    """The reference docker compose binary, found as the conformance harness finds it."""
+    candidate = Path(sysconfig.get_paths()["purelib"]) / "compose" / "docker-compose"
+    return candidate if candidate.is_file() else Path("/tmp/cgv/bin/docker-compose")
+
+
+REFERENCE = _reference()
 LOADER_DIR = "/work/shared/conformance/compose-go/loader"
 
 # Cut from the reference output for compose-go's full-example.yml (`config --format json`),
