@@ -165,24 +165,33 @@ class Attachment:
         return first.code if first is not None else 0
 
     def _interrupted(self) -> int:
-        self.printer.write("Gracefully stopping... (press Ctrl+C again to force)")
-        try:
-            self._stop(force=False)
-        except KeyboardInterrupt:
-            self.printer.write("Killing...")
-            self._stop(force=True)
+        stop_gracefully(self.stop_all, self.printer.write)
         return 130
 
     def _stop(self, *, force: bool) -> None:
-        """Stop in a helper thread so that a second Ctrl-C still reaches the main thread."""
-        done = threading.Event()
+        _in_helper_thread(lambda: self.stop_all(force))
 
-        def stop() -> None:
-            try:
-                self.stop_all(force)
-            finally:
-                done.set()
 
-        threading.Thread(target=stop, daemon=True).start()
-        while not done.wait(TICK):
-            pass
+def stop_gracefully(stop_all: Callable[[bool], None], say: Callable[[str], None]) -> None:
+    """After Ctrl-C: stop the containers; a second Ctrl-C kills them instead."""
+    say("Gracefully stopping... (press Ctrl+C again to force)")
+    try:
+        _in_helper_thread(lambda: stop_all(False))
+    except KeyboardInterrupt:
+        say("Killing...")
+        _in_helper_thread(lambda: stop_all(True))
+
+
+def _in_helper_thread(action: Callable[[], None]) -> None:
+    """Run `action` in a helper thread so that a second Ctrl-C still reaches the main thread."""
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            action()
+        finally:
+            done.set()
+
+    threading.Thread(target=run, daemon=True).start()
+    while not done.wait(TICK):
+        pass

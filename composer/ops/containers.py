@@ -48,7 +48,9 @@ class ContainerSteps:
     runtime: Runtime
     progress: Progress
     timeout: int | None = None
-    started: dict[str, float] = field(default_factory=dict)  # container -> when it started
+    # container -> the wall-clock time just before it was (re)started. Not Podman's StartedAt:
+    # Podman records that after the start returns, so a quick process logs and exits "before".
+    started: dict[str, float] = field(default_factory=dict)
 
     def _step(self, name: str, doing: str, done: str, action: Any, *args: Any) -> Any:
         self.progress.update(item(name), doing)
@@ -73,27 +75,31 @@ class ContainerSteps:
         self._step(name, "Starting", "Started", self._start, name)
 
     def _start(self, name: str) -> None:
+        begun = time.time()
         self.runtime.start_container(name)
-        self.started[name] = time.monotonic()
+        self.started[name] = begun
 
     def restart(self, name: str) -> None:
         self._step(name, "Restarting", "Restarted", self._restart, name)
 
     def _restart(self, name: str) -> None:
+        begun = time.time()
         self.runtime.restart_container(name, self.timeout)
-        self.started[name] = time.monotonic()
+        self.started[name] = begun
 
     def recreate(self, spec: ContainerSpec, existing: str, *, start: bool) -> None:
         """Replace `existing` by a container made from `spec`, keeping anonymous volumes."""
-        self.progress.update(item(spec.name), "Recreate")
+        self._step(spec.name, "Recreate", "Recreated", self._replace, spec, existing)
+        if start:
+            self.start(spec.name)
+
+    def _replace(self, spec: ContainerSpec, existing: str) -> None:
         if existing and self.runtime.container_exists(existing):
             old = self.runtime.inspect_container(existing)
             spec = inherit_anonymous_volumes(spec, old)
             self._silent_stop(existing, old)
             self.runtime.remove_container(existing, force=True)
-        self._step(spec.name, "Recreate", "Recreated", self._create, spec)
-        if start:
-            self.start(spec.name)
+        self._create(spec)
 
     def _silent_stop(self, name: str, inspect: Mapping[str, Any]) -> None:
         status = str((inspect.get("State") or {}).get("Status") or "").lower()

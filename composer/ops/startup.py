@@ -80,7 +80,7 @@ class EarlyExits:
     def check(self, started: Mapping[str, float]) -> None:
         if not started:
             return
-        settle = max(started.values()) + EARLY_EXIT_WINDOW - time.monotonic()
+        settle = max(started.values()) + EARLY_EXIT_WINDOW - time.time()
         if settle > 0:
             time.sleep(settle)
         found = self.runtime.list_containers({labels.PROJECT: self.project.name})
@@ -88,13 +88,16 @@ class EarlyExits:
             c for c in found if c.name in started and c.state == "exited" and c.exit_code != 0
         ]
         if failed:
-            messages = [self._message(info) for info in sorted(failed, key=lambda c: c.name)]
+            messages = [
+                self._message(info, started[info.name])
+                for info in sorted(failed, key=lambda c: c.name)
+            ]
             raise ComposerError("\n".join(messages), hint="see `composer logs SERVICE`")
 
-    def _message(self, info: ContainerInfo) -> str:
+    def _message(self, info: ContainerInfo, since: float) -> str:
         service = info.labels.get(labels.SERVICE, info.name)
         self.progress.update(f"Container {info.name}", "Exited", f"code {info.exit_code}")
-        lines = self._last_lines(info.name)
+        lines = self._last_lines(info.name, since)
         said = f": {' / '.join(lines)}" if lines else ""
         text = f'service "{service}" exited at once with code {info.exit_code}{said}'
         if self.pod_mode == "shared" and any(ADDRESS_IN_USE.search(line) for line in lines):
@@ -104,9 +107,11 @@ class EarlyExits:
             )
         return text
 
-    def _last_lines(self, name: str) -> list[str]:
+    def _last_lines(self, name: str, since: float) -> list[str]:
+        """The end of this run's output (a restarted container's log holds earlier runs too)."""
         try:
-            return [line.text for line in self.runtime.logs(name, tail=LOG_LINES) if line.text]
+            found = self.runtime.logs(name, tail=LOG_LINES, since=f"{since:.6f}")
+            return [line.text for line in found if line.text]
         except ComposerError:
             return []
 

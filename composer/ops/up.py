@@ -16,7 +16,7 @@ from typing import TypeVar
 from composer.errors import ComposerError
 from composer.model import Project
 from composer.model.parts import SERVICE_COMPLETED_SUCCESSFULLY
-from composer.ops.attach import Attached, Attachment, AttachOptions
+from composer.ops.attach import Attached, Attachment, AttachOptions, stop_gracefully
 from composer.ops.conditions import Conditions
 from composer.ops.containers import ContainerSteps
 from composer.ops.images import ensure_images
@@ -90,18 +90,22 @@ def run_interruptibly(task: Callable[[], T], cancel: threading.Event, progress: 
     """Run `task` in a thread; Ctrl-C sets `cancel` (work in flight finishes), twice quits."""
     box: dict[str, T] = {}
     failure: list[BaseException] = []
+    finished = threading.Event()
 
     def target() -> None:
         try:
             box["value"] = task()
         except BaseException as error:  # noqa: BLE001 - handed to the main thread below
             failure.append(error)
+        finally:
+            finished.set()
 
-    worker = threading.Thread(target=target, daemon=True)
-    worker.start()
-    while worker.is_alive():
+    threading.Thread(target=target, daemon=True).start()
+    # Not Thread.join(): on Python 3.11 a Ctrl-C inside join() can leave the thread looking
+    # finished (is_alive() False) while it still runs. An Event survives the interruption.
+    while not finished.is_set():
         try:
-            worker.join(0.2)
+            finished.wait(0.2)
         except KeyboardInterrupt:
             if cancel.is_set():
                 raise
@@ -130,16 +134,24 @@ class Up:
         """Bring the project up; the exit code (attached mode returns the containers')."""
         plan, observed, convergence = self.prepare()
         steps = ContainerSteps(self.runtime, self.progress, self.options.timeout)
-        changed = run_interruptibly(
-            lambda: self.converge(plan, observed, convergence, steps), self.cancel, self.progress
-        )
+        try:
+            changed = run_interruptibly(
+                lambda: self.converge(plan, observed, convergence, steps),
+                self.cancel,
+                self.progress,
+            )
+        except UpInterruptedError:
+            if self.attached:
+                # Attached `up` owns its containers: Ctrl-C stops them, as after the attach.
+                stop_gracefully(self._stopper(plan), self.progress.message)
+            raise
         if not changed and not self.options.no_start:
             running = sum(1 for a in convergence.actions if a.kind == "noop")
             self.progress.message(f"Nothing to do: all {running} containers are up to date.")
         if self.options.no_start:
             return 0
         if self.options.wait:
-            run_interruptibly(lambda: self.wait_for(plan), self.cancel, self.progress)
+            self.wait_interruptibly(plan)
             return 0
         if self.options.detach:
             EarlyExits(self.runtime, self.project, self.pod_mode, self.progress).check(
@@ -147,6 +159,39 @@ class Up:
             )
             return 0
         return self.attach(plan)
+
+    @property
+    def attached(self) -> bool:
+        options = self.options
+        return not (options.detach or options.wait or options.no_start)
+
+    def wait_interruptibly(self, plan: ProjectPlan) -> None:
+        """`--wait`; Ctrl-C ends it as an interruption (exit 130), not as a failed wait."""
+        try:
+            run_interruptibly(lambda: self.wait_for(plan), self.cancel, self.progress)
+        except ComposerError:
+            if self.cancel.is_set():
+                raise UpInterruptedError(
+                    "interrupted while waiting for the services",
+                    hint="the containers keep running; see `composer ps`",
+                ) from None
+            raise
+
+    def _stopper(self, plan: ProjectPlan) -> Callable[[bool], None]:
+        scope = scope_of(self.project, self.options)
+
+        def stop_all(force: bool) -> None:
+            stop_project(
+                self.runtime,
+                self.project,
+                plan,
+                scope,
+                self.progress,
+                force=force,
+                timeout=self.options.timeout,
+            )
+
+        return stop_all
 
     def prepare(self) -> tuple[ProjectPlan, ObservedState, Convergence]:
         """Images (pulled if needed), the plan with their ids, what exists, what to do."""
@@ -255,12 +300,7 @@ class Up:
             if service in shown and self.project.services[service].attach
             for number, spec in enumerate(plan.containers[service], start=1)
         ]
-        scope = scope_of(self.project, self.options)
-
-        def stop_all(force: bool) -> None:
-            stop_project(self.runtime, self.project, plan, scope, self.progress, force=force)
-
-        return Attachment(self.runtime, targets, self.options.attach, stop_all).run()
+        return Attachment(self.runtime, targets, self.options.attach, self._stopper(plan)).run()
 
 
 def _label(project: Project, service: str, number: int, container: str) -> str:
