@@ -270,11 +270,21 @@ def resolve_url(
         raise PodmanUnavailableError(
             "podman is not installed (not found on PATH)", hint="install podman 4.3 or newer"
         )
-    found = candidates(env, user, lambda: reported_socket(podman, env))
+    found = candidates(env, user, lambda: _own_or_reported(podman, env, user))
     for candidate in found:
         if ping(candidate.url):
             return candidate.url
     return start_private(podman, env, user, idle_seconds, start_timeout)
+
+
+def _own_or_reported(podman: str, environ: Mapping[str, str], uid: int) -> str | None:
+    """composer's own service when it runs already, else the socket `podman info` reports.
+
+    Without a system socket (no systemd, CI, WSL) every command would otherwise spend a
+    `podman info` (about 0.4 s) learning nothing before it reaches its own service.
+    """
+    own = unix_url(private_socket(environ, uid))
+    return own if ping(own) else reported_socket(podman, environ)
 
 
 def start_private(

@@ -247,6 +247,15 @@ def test_starts_a_detached_private_service_when_nothing_answers(
     assert sum(c["argv"][:2] == ["system", "service"] for c in calls(fake_podman)) == 1
 
 
+def test_a_running_private_service_is_used_without_asking_podman_info(
+    fake_podman: dict[str, str],
+) -> None:
+    url = resolve_url(None, fake_podman, uid=os.getuid(), idle_seconds=20)
+    asked = sum(c["argv"][:1] == ["info"] for c in calls(fake_podman))
+    assert resolve_url(None, fake_podman, uid=os.getuid()) == url
+    assert sum(c["argv"][:1] == ["info"] for c in calls(fake_podman)) == asked
+
+
 def test_a_stale_socket_file_is_replaced(fake_podman: dict[str, str]) -> None:
     sock = Path(fake_podman["XDG_RUNTIME_DIR"]) / "composer" / "podman.sock"
     sock.parent.mkdir(mode=0o700)
