@@ -7,6 +7,7 @@ container, or a network another container uses, is kept with a warning.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from collections.abc import Callable, Collection, Mapping
@@ -24,6 +25,7 @@ from composer.progress import Progress
 from composer.runtime.base import ContainerInfo, Runtime
 
 RMI_CHOICES = ("local", "all")
+BUSY = re.compile(r"\bis being used\b|\bin use\b")
 
 
 @dataclass(frozen=True)
@@ -141,12 +143,12 @@ class Down:
     def remove_networks(self, observed: ObservedState) -> None:
         allowed = self._model_names("networks")
         chosen = [n.name for n in observed.networks if allowed is None or n.name in allowed]
-        self._parallel("Network", chosen, self.runtime.remove_network, "in use")
+        self._parallel("Network", chosen, self.runtime.remove_network)
 
     def remove_volumes(self, observed: ObservedState) -> None:
         allowed = self._model_names("volumes")
         chosen = [v.name for v in observed.volumes if allowed is None or v.name in allowed]
-        self._parallel("Volume", chosen, self.runtime.remove_volume, "in use")
+        self._parallel("Volume", chosen, self.runtime.remove_volume)
 
     def _model_names(self, kind: str) -> set[str] | None:
         """The non-external networks or volumes of the model (None: no model, take all)."""
@@ -157,7 +159,7 @@ class Down:
 
     def remove_images(self, observed: ObservedState) -> None:
         chosen = sorted(self._images(observed))
-        self._parallel("Image", chosen, self._remove_image, "in use")
+        self._parallel("Image", chosen, self._remove_image)
 
     def _images(self, observed: ObservedState) -> set[str]:
         """--rmi local: images built for the project (no `image:`); --rmi all: every image."""
@@ -182,29 +184,35 @@ class Down:
             return
         remove_image_with_cli(getattr(self.runtime, "url", ""), ref)
 
-    def _parallel(
-        self, kind: str, objects: list[str], remove: Callable[..., None], busy: str
-    ) -> None:
+    def _parallel(self, kind: str, objects: list[str], remove: Callable[..., None]) -> None:
         def work(name: str) -> None:
-            self._remove(f"{kind} {name}", lambda: remove(name), busy=busy)
+            self._remove(f"{kind} {name}", lambda: remove(name), keep_busy=True)
 
         results = run_graph(objects, lambda _n: (), work, limit=self.options.limit)
         failures = [str(r.error) for r in results.values() if r.state is State.FAILED]
         if failures:
             raise ComposerError("\n".join(failures))
 
-    def _remove(self, item: str, remove: Callable[[], None], busy: str = "") -> None:
+    def _remove(self, item: str, remove: Callable[[], None], *, keep_busy: bool = False) -> None:
         self.progress.update(item, "Removing")
         try:
             remove()
         except ComposerError as error:
-            if busy and busy in error.message:
+            if keep_busy and in_use(error.message):
                 self.progress.update(item, "Skipped", "still in use")
                 return
             self.progress.update(item, "Error")
             raise
         self.removed.append(item)
         self.progress.update(item, "Removed")
+
+
+def in_use(message: str) -> bool:
+    """Podman refuses to remove a network, volume or image something still uses.
+
+    Networks and volumes say "... is being used", images "image is in use by a container".
+    """
+    return bool(BUSY.search(message))
 
 
 def _bare(image: str) -> str:
