@@ -193,12 +193,15 @@ def start_service(
     argv = [podman, "system", "service", f"--time={idle_seconds}", unix_url(sock)]
     with open(log_path, "wb") as log:
         # Own session: a Ctrl-C meant for composer must not kill the service mid-call.
+        # cwd "/": the service outlives this command, and conmon cannot start a container
+        # ("Failed to get working directory") once the directory composer ran in is deleted.
         proc = subprocess.Popen(
             argv,
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
             env=dict(environ),
+            cwd="/",
             start_new_session=True,
             close_fds=True,
         )

@@ -720,3 +720,35 @@ def _resolve_as(user: pwd.struct_passwd, runtime_dir: Path) -> str:
     done = subprocess.run(argv, check=False, capture_output=True, text=True, timeout=90)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
+
+
+def test_private_service_survives_the_deletion_of_the_directory_it_started_in(
+    tmp_path: Path,
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("this variant runs as root")
+    runtime_dir = tmp_path / "run"
+    runtime_dir.mkdir(mode=0o700)
+    started_in = tmp_path / "project"
+    started_in.mkdir()
+    environ = {"PATH": os.environ["PATH"], "XDG_RUNTIME_DIR": str(runtime_dir)}
+    podman = shutil.which("podman") or "podman"
+    here = Path.cwd()
+    os.chdir(started_in)
+    try:
+        url = podman_socket.start_private(podman, environ, 0, 30, 20)
+    finally:
+        os.chdir(here)
+    started_in.rmdir()
+    rt = PodmanRuntime(url)
+    name = f"crt{uuid.uuid4().hex[:8]}-cwd"
+    try:
+        rt.create_container(
+            ContainerSpec(name=name, image=BUSYBOX, command=("true",), ulimits=LIMITS)
+        )
+        rt.start_container(name)  # conmon failed here when the service kept a deleted cwd
+        assert rt.wait_container(name) == 0
+    finally:
+        with contextlib.suppress(RuntimeOperationError):
+            rt.remove_container(name, force=True)
+        rt.close()
