@@ -27,7 +27,7 @@ def _project_view(session: Session) -> ProjectView | None:
         if not session.options.files and exc.message == NOT_FOUND:
             return None
         raise
-    return ProjectView.of(loaded)
+    return ProjectView.of(loaded, session.options.pod_mode)
 
 
 def doctor(

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from composer.ops.up import UpOptions
     from composer.plan.podmode import PodMode
     from composer.plan.translate import ProjectPlan
+    from composer.runtime.base import Runtime
 
 TRUE_VALUES = ("1", "true", "yes", "y", "on")
 
@@ -118,6 +119,16 @@ def check_flags(options: UpOptions, services: tuple[str, ...]) -> None:
         raise ComposerError(f"exit code from {attach.exit_code_from!r} must be a started service")
 
 
+def check_host(session: Session, prepared: Prepared, runtime: Runtime, options: UpOptions) -> None:
+    """Refuse what this Podman cannot run; say who owns what containers write to bind mounts."""
+    from composer.ops.preflight import preflight
+
+    url = session.options.podman_url or session.environ.get("CONTAINER_HOST")
+    notes = preflight(runtime, prepared.project, prepared.pod_mode, options.scales, podman_url=url)
+    for note in notes:
+        console.err(f"note: {note}")
+
+
 def run_up(session: Session, services: tuple[str, ...], options: UpOptions) -> None:
     """Shared by `up` and `create`: check, plan, then act (or print, with --dry-run)."""
     from composer.ops.up import Up, UpInterruptedError
@@ -132,6 +143,7 @@ def run_up(session: Session, services: tuple[str, ...], options: UpOptions) -> N
         dry_run(session, prepared, options)
         return
     runtime = session.runtime()
+    check_host(session, prepared, runtime, options)
     progress = make_progress(session.options.progress, session.environ)
     try:
         with progress:

@@ -1,4 +1,7 @@
-"""A compose project against this host: ports, ulimits, image names and SELinux labels."""
+"""A compose project against this host: ports, ulimits, image names and SELinux labels.
+
+The user namespace and bind-mount ownership checks live in checks_rootless.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from composer.doctor.checks_limits import (
     rlimit_error,
 )
 from composer.doctor.checks_network import PERSIST_SYSCTL, unprivileged_port_start
+from composer.doctor.checks_rootless import check_project_owners, check_project_userns
 from composer.doctor.checks_system import selinux_mode
 from composer.doctor.context import Context
 from composer.loader.sources import Location, SourceMap
@@ -34,10 +38,11 @@ class ProjectView:
 
     project: Project
     sources: SourceMap
+    pod_mode: str | None = None  # --pod-mode, if given
 
     @classmethod
-    def of(cls, loaded: LoadedProject) -> ProjectView:
-        return cls(loaded.model(), loaded.sources)
+    def of(cls, loaded: LoadedProject, pod_mode: str | None = None) -> ProjectView:
+        return cls(loaded.model(), loaded.sources, pod_mode)
 
     def services(self) -> list[Service]:
         return [self.project.services[name] for name in self.project.service_names]
@@ -218,4 +223,6 @@ PROJECT_CHECKS: tuple[Callable[[Context, ProjectView], list[Check]], ...] = (
     check_project_ulimits,
     check_project_images,
     check_project_mounts,
+    check_project_userns,
+    check_project_owners,
 )

@@ -1,0 +1,84 @@
+"""The host checks `up` makes before creating anything, with facts from the Podman it talks to."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+from composer.model import Project
+from composer.plan import idmap
+from composer.plan.podmode import PodMode
+from composer.plan.preflight import OwnershipNote, check_host, ownership_notes
+from composer.runtime.base import Runtime
+
+PORT_START_FILE = "/proc/sys/net/ipv4/ip_unprivileged_port_start"
+REMOTE_SCHEMES = ("ssh://", "tcp://", "http://", "https://")
+
+
+def is_local(podman_url: str | None) -> bool:
+    """A Unix socket (or none named yet) is this machine's Podman: its sysctls are ours."""
+    return not (podman_url or "").startswith(REMOTE_SCHEMES)
+
+
+class RuntimeFacts:
+    """HostFacts from `podman info`, asked for at most once and only when a check needs it."""
+
+    def __init__(self, runtime: Runtime, *, local: bool) -> None:
+        self.runtime = runtime
+        self.local = local
+
+    @cached_property
+    def _host(self) -> Mapping[str, Any]:
+        host = self.runtime.info().get("host")
+        return host if isinstance(host, Mapping) else {}
+
+    @property
+    def rootless(self) -> bool:
+        security = self._host.get("security")
+        return bool(isinstance(security, Mapping) and security.get("rootless"))
+
+    @cached_property
+    def uid_map(self) -> idmap.IdMap:
+        mappings = self._host.get("idMappings")
+        if not self.rootless or not isinstance(mappings, Mapping):
+            return ()
+        return idmap.map_from_info(mappings.get("uidmap"))
+
+    @cached_property
+    def unprivileged_port_start(self) -> int | None:
+        if not self.local:
+            return None
+        try:
+            with open(PORT_START_FILE, encoding="ascii") as handle:
+                return int(handle.read().strip())
+        except (OSError, ValueError):
+            return None
+
+
+def needs_note(note: OwnershipNote) -> bool:
+    """Worth saying when the directory is missing or not yet the container user's on the host."""
+    try:
+        found = os.stat(note.source)
+    except OSError:
+        return True
+    return os.path.isdir(note.source) and found.st_uid != note.host_uid
+
+
+def preflight(
+    runtime: Runtime,
+    project: Project,
+    pod_mode: PodMode,
+    scales: Mapping[str, int] | None = None,
+    *,
+    podman_url: str | None = None,
+) -> list[str]:
+    """Raise for what this Podman refuses; return the ownership notes `up` should print."""
+    facts = RuntimeFacts(runtime, local=is_local(podman_url))
+    check_host(project, pod_mode, facts, scales)
+    return [
+        f"{note.line()}; to let it write there, run `{note.fix()}`"
+        for note in ownership_notes(project, facts, scales)
+        if needs_note(note)
+    ]
