@@ -212,20 +212,22 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-def build_tools(url: str) -> tuple[list[Tool], list[str]]:
-    """The three tools; a tool that cannot be set up is reported, not dropped."""
+def build_entries(url: str, root: Path) -> list[Entry]:
+    """The three tools; one that cannot be set up stays in the table as failed."""
     makers: list[tuple[str, Callable[[], Tool]]] = [
         ("composer", lambda: up_tools.composer_tool(url)),
         ("podman-compose", up_tools.podman_compose_tool),
         ("docker compose", lambda: up_tools.docker_compose_tool(url)),
     ]
-    tools, problems = [], []
+    entries = []
     for name, make in makers:
         try:
-            tools.append(make())
+            entries.append(make_entry(make(), root))
         except (RuntimeError, OSError) as error:
-            problems.append(f"{name}: cannot be set up: {error}")
-    return tools, problems
+            entry = make_entry(Tool(name, (), "not available"), root)
+            entry.failure = f"set-up: {error}"
+            entries.append(entry)
+    return entries
 
 
 def run_all(entries: list[Entry], runs: int) -> None:
@@ -241,7 +243,7 @@ def run_all(entries: list[Entry], runs: int) -> None:
             up_tools.remove_leftovers(entry.project)
 
 
-def report(entries: list[Entry], problems: list[str]) -> int:
+def report(entries: list[Entry]) -> int:
     """The table, notes and failures; the exit status."""
     print()
     print(table(entries))
@@ -250,10 +252,8 @@ def report(entries: list[Entry], problems: list[str]) -> int:
             print(f"note: {entry.tool.name}: {note}")
         if entry.failure:
             print(f"FAILED: {entry.tool.name}: {entry.failure}")
-    for problem in problems:
-        print(f"FAILED: {problem}")
     print(f"load after: {load_average()}")
-    return 1 if problems or any(e.failure for e in entries) else 0
+    return 1 if any(e.failure for e in entries) else 0
 
 
 def main(argv: list[str]) -> int:
@@ -264,12 +264,7 @@ def main(argv: list[str]) -> int:
         print("run as root (the benchmark uses root's Podman)", file=sys.stderr)
         return 2
     with up_tools.podman_service() as url, tempfile.TemporaryDirectory(prefix="up-bench-") as tmp:
-        tools, problems = build_tools(url)
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        if not any(t.name == BASELINE for t in tools):
-            return 1
-        entries = [make_entry(tool, Path(tmp)) for tool in tools]
+        entries = build_entries(url, Path(tmp))
         print(describe_machine())
         print(
             f"{len(up_project.GRAPH)} services, dependency depth {up_project.depth()}, "
@@ -278,7 +273,7 @@ def main(argv: list[str]) -> int:
         for entry in entries:
             print(f"  {entry.tool.name} {entry.tool.version}: project {entry.project}")
         run_all(entries, args.runs)
-    return report(entries, problems)
+    return report(entries)
 
 
 if __name__ == "__main__":
