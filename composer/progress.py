@@ -36,6 +36,7 @@ FINAL = frozenset(
         "Stopped",
         "Removed",
         "Pulled",
+        "Built",
         "Skipped",
         "Error",
         "Cancelled",

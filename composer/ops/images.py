@@ -1,4 +1,4 @@
-"""The images `up` needs: found locally, or pulled per `--pull` / `pull_policy`; their local ids.
+"""The images `up` needs: found locally, built, or pulled per `--pull` / `pull_policy`; their ids.
 
 Runs before anything is created, so a missing image changes nothing on the host. The ids feed
 the `com.docker.compose.image` label, by which a new image recreates the containers that use it.
@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from composer.errors import ComposerError
 from composer.execute import State, run_graph
 from composer.model import Project
+from composer.model.build import Build
+from composer.ops.build import build_image
 from composer.progress import Progress
 from composer.runtime.base import Runtime
 
@@ -45,22 +47,26 @@ class ImageResolver:
     _locks: dict[str, threading.Lock] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
 
-    def resolve(self, service: str, ref: str, policy: str, buildable: bool) -> str:
-        """The local id of `ref`, pulling it when the policy says so."""
+    def resolve(self, service: str, ref: str, policy: str, build: Build | None) -> str:
+        """The local id of `ref`, built or pulled when the policy says so."""
         with self._guard:
             lock = self._locks.setdefault(ref, threading.Lock())
         with lock:
             if ref not in self._ids:
-                self._ids[ref] = self._fetch(service, ref, policy, buildable)
+                self._ids[ref] = self._fetch(service, ref, policy, build)
             return self._ids[ref]
 
-    def _fetch(self, service: str, ref: str, policy: str, buildable: bool) -> str:
+    def _fetch(self, service: str, ref: str, policy: str, build: Build | None) -> str:
+        if build is not None and policy == "build":
+            return build_image(self.runtime, self.progress, service, build, ref)
         local = None if policy == "always" else self.runtime.image_id(ref)
         if local:
             return local
-        # composer builds only in `composer build`: a missing buildable image is not pulled.
-        if policy == "never" or (buildable and policy != "always"):
-            raise _not_found(service, ref, policy, buildable)
+        # As docker compose: a missing image of a service with a build section is built, not pulled.
+        if build is not None and policy != "always":
+            return build_image(self.runtime, self.progress, service, build, ref)
+        if policy == "never":
+            raise _not_found(service, ref)
         item = f"Image {ref}"
         self.progress.update(item, "Pulling")
         try:
@@ -75,12 +81,7 @@ class ImageResolver:
         return self.runtime.image_id(ref) or pulled
 
 
-def _not_found(service: str, ref: str, policy: str, buildable: bool) -> ComposerError:
-    if buildable:
-        return ComposerError(
-            f'service "{service}": image "{ref}" not found locally',
-            hint="the service has a build section: run `composer build` first",
-        )
+def _not_found(service: str, ref: str) -> ComposerError:
     return ComposerError(
         f'service "{service}": image "{ref}" not found locally and the pull policy is never',
         hint="load or build the image first, or use --pull missing",
@@ -102,7 +103,7 @@ def ensure_images(
     def work(service: str) -> str:
         svc = project.services[service]
         policy = pull_policy(svc.pull_policy, flag)
-        return resolver.resolve(service, images[service], policy, svc.build is not None)
+        return resolver.resolve(service, images[service], policy, svc.build)
 
     results = run_graph(list(images), lambda _service: (), work, limit=limit)
     failures = [r.error for r in results.values() if r.state is State.FAILED and r.error]

@@ -132,6 +132,7 @@ class BuildRequest:
     labels: Mapping[str, str] = field(default_factory=dict)
     pull: bool = False
     no_cache: bool = False
+    network: str = ""  # network mode of the build's RUN steps (host, none, ...); "" = Podman's
 
 
 class Runtime(Protocol):

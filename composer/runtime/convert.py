@@ -201,3 +201,20 @@ def pull_outcome(lines: Iterable[bytes]) -> tuple[str, str]:
         if item.get("id"):
             image_id = str(item["id"])
     return image_id, error
+
+
+BUILD_LOG_TAIL = 15  # lines of build output a build failure shows
+
+
+def build_failure(reason: str, log: Iterable[bytes]) -> str:
+    """Podman's reason for a failed build, with the last lines of output that led to it."""
+    lines: list[str] = []
+    for raw in log:
+        try:
+            item = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(item, dict):
+            lines += str(item.get("stream", "")).splitlines()
+    tail = [line for line in lines if line.strip()][-BUILD_LOG_TAIL:]
+    return "\n".join([reason.strip(), *(f"  {line}" for line in tail)])

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, NoReturn
 
 import podman
 import requests
-from podman.errors import APIError, PodmanError
+from podman.errors import APIError, BuildError, PodmanError
 
 from composer.errors import PodmanUnavailableError, RuntimeOperationError
 from composer.plan.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
@@ -366,17 +367,28 @@ class PodmanRuntime:
             "pull": request.pull,
             "nocache": request.no_cache,
         }
-        if request.containerfile:
-            options["dockerfile"] = request.containerfile
+        options["dockerfile"] = request.containerfile or _default_containerfile(request.context)
         if request.target:
             options["target"] = request.target
+        if request.network:
+            options["network_mode"] = request.network
         try:
             image, _ = self._client.images.build(**options)
         except APIError as error:
             self._fail(what, convert.podman_message(error.explanation, str(error)))
+        except BuildError as error:
+            reason = str(getattr(error, "msg", "") or error)
+            self._fail(what, convert.build_failure(reason, getattr(error, "build_log", None) or ()))
         except PodmanError as error:
             self._fail(what, str(getattr(error, "msg", "") or error))
         return str(image.id)
+
+
+def _default_containerfile(context: Path) -> str:
+    """Podman's own choice: Containerfile, else Dockerfile (podman-py would invent a name)."""
+    if not (context / "Containerfile").exists() and (context / "Dockerfile").exists():
+        return "Dockerfile"
+    return "Containerfile"
 
 
 def _stop_params(timeout: int | None) -> tuple[dict[str, int], float | None]:
