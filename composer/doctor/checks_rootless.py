@@ -41,18 +41,27 @@ class DoctorFacts:
     def unprivileged_port_start(self) -> int | None:
         return unprivileged_port_start(self.ctx)
 
-    @cached_property
-    def uid_map(self) -> idmap.IdMap:
+    def _map(self, kind: str) -> idmap.IdMap:
         if not self.rootless:
             return ()
-        found = idmap.map_from_info(self.ctx.info.get("host", "idMappings", "uidmap"))
+        key = "uidmap" if kind == "subuid" else "gidmap"
+        found = idmap.map_from_info(self.ctx.info.get("host", "idMappings", key))
         if found:
             return found
         # Podman could not say (no `podman info`): the ranges it would read.
         who = self.ctx.who
-        entries = parse_subid_file(self.ctx.host.read_text("/etc/subuid") or "")
+        entries = parse_subid_file(self.ctx.host.read_text(f"/etc/{kind}") or "")
         own = ranges_of(entries, who.name, who.uid)
-        return idmap.rootless_map(who.uid, [(entry.start, entry.count) for entry in own])
+        first = who.uid if kind == "subuid" else who.gid
+        return idmap.rootless_map(first, [(entry.start, entry.count) for entry in own])
+
+    @cached_property
+    def uid_map(self) -> idmap.IdMap:
+        return self._map("subuid")
+
+    @cached_property
+    def gid_map(self) -> idmap.IdMap:
+        return self._map("subgid")
 
 
 def check_project_userns(ctx: Context, view: ProjectView) -> list[Check]:

@@ -39,12 +39,19 @@ class RuntimeFacts:
         security = self._host.get("security")
         return bool(isinstance(security, Mapping) and security.get("rootless"))
 
-    @cached_property
-    def uid_map(self) -> idmap.IdMap:
+    def _map(self, key: str) -> idmap.IdMap:
         mappings = self._host.get("idMappings")
         if not self.rootless or not isinstance(mappings, Mapping):
             return ()
-        return idmap.map_from_info(mappings.get("uidmap"))
+        return idmap.map_from_info(mappings.get(key))
+
+    @cached_property
+    def uid_map(self) -> idmap.IdMap:
+        return self._map("uidmap")
+
+    @cached_property
+    def gid_map(self) -> idmap.IdMap:
+        return self._map("gidmap")
 
     @cached_property
     def unprivileged_port_start(self) -> int | None:

@@ -81,22 +81,23 @@ def _entry(item: Mapping[str, Any]) -> IdRange:
     return IdRange(int(item["container_id"]), int(item["host_id"]), int(item["size"]))
 
 
-def keep_id_uid(mode: str, user_uid: int) -> int | None:
-    """The container UID that is the user with `keep-id` (`keep-id:uid=N` moves it), else None."""
+def kept_id(mode: str, own: int, key: str = "uid") -> int | None:
+    """The container ID that is the user with `keep-id` (`keep-id:uid=N,gid=M` move it)."""
     name, _, options = mode.partition(":")
     if name != KEEP_ID:
         return None
     for option in options.split(","):
-        key, _, value = option.partition("=")
-        if key == "uid" and value.isdigit():
+        option_key, _, value = option.partition("=")
+        if option_key == key and value.isdigit():
             return int(value)
-    return user_uid
+    return own
 
 
-def userns_layer(mode: str, user_uid: int, available: int) -> IdMap | None:
+def userns_layer(mode: str, own: int, available: int, key: str = "uid") -> IdMap | None:
     """Container IDs -> Podman's namespace for a userns_mode; None when Podman picks (`auto`).
 
-    `available` is the size of Podman's namespace (1 + the subordinate IDs).
+    `own` is the user's ID on the host and `available` the size of Podman's namespace (1 +
+    the subordinate IDs); `key` is "uid" or "gid" (keep-id treats them alike).
     """
     name = mode.partition(":")[0]
     if name in DEFAULT_MODES:
@@ -104,7 +105,7 @@ def userns_layer(mode: str, user_uid: int, available: int) -> IdMap | None:
     if name == NOMAP:
         # The user's own ID is left out: container 0.. are the subordinate IDs.
         return (IdRange(0, 1, available - 1),)
-    kept = keep_id_uid(mode, user_uid)
+    kept = kept_id(mode, own, key)
     if kept is None:
         return None
     return (
@@ -114,23 +115,30 @@ def userns_layer(mode: str, user_uid: int, available: int) -> IdMap | None:
     )
 
 
-def host_uid(container_uid: int, userns_mode: str, podman_map: IdMap) -> int | None:
-    """The host UID files of `container_uid` get; None when it cannot be known or is unmapped.
+def inner_id(
+    container_id: int, userns_mode: str, podman_map: IdMap, key: str = "uid"
+) -> int | None:
+    """The ID in Podman's own namespace (what `podman unshare` sees) behind a container ID.
 
     An empty `podman_map` means rootful Podman: without a userns_mode nothing is mapped.
     """
     if not podman_map:
-        return container_uid if userns_mode.partition(":")[0] in DEFAULT_MODES else None
-    user_uid = lookup(podman_map, 0)
-    if user_uid is None:
+        return container_id if userns_mode.partition(":")[0] in DEFAULT_MODES else None
+    own = lookup(podman_map, 0)
+    if own is None:
         return None
-    layer = userns_layer(userns_mode, user_uid, map_size(podman_map))
-    if layer is None:
-        return None
-    inner = lookup(layer, container_uid)
-    return None if inner is None else lookup(podman_map, inner)
+    layer = userns_layer(userns_mode, own, map_size(podman_map), key)
+    return None if layer is None else lookup(layer, container_id)
+
+
+def host_id(container_id: int, userns_mode: str, podman_map: IdMap, key: str = "uid") -> int | None:
+    """The host ID files of `container_id` get; None when it cannot be known or is unmapped."""
+    inner = inner_id(container_id, userns_mode, podman_map, key)
+    if inner is None or not podman_map:
+        return inner
+    return lookup(podman_map, inner)
 
 
 def range_of(podman_map: IdMap, host: int) -> IdRange | None:
-    """The entry of Podman's map a host UID comes from."""
+    """The entry of Podman's map a host ID comes from."""
     return next((entry for entry in podman_map if entry.holds_outside(host)), None)

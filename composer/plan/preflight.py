@@ -44,6 +44,11 @@ class HostFacts(Protocol):
         """Podman's own user namespace (rootless), () for rootful Podman."""
         ...
 
+    @property
+    def gid_map(self) -> idmap.IdMap:
+        """The same for group IDs."""
+        ...
+
 
 def running_services(project: Project, scales: Mapping[str, int] | None = None) -> list[Service]:
     """The services that get containers (scale 0 creates nothing), by name."""
@@ -168,12 +173,16 @@ def _namespace_owner(value: str) -> str:
 
 @dataclass(frozen=True)
 class OwnershipNote:
-    """A container user writing into a bind-mounted host directory, and who owns its files."""
+    """A container user writing into a bind-mounted host directory, and who owns its files.
+
+    `owner` is that user as `podman unshare` names it (with keep-id it differs from the
+    container's own UID), so that `fix()` gives the directory to the container user.
+    """
 
     service: str
     mount_index: int
-    user: str
     container_uid: int
+    owner: str
     source: str
     shown: str
     host_uid: int
@@ -193,19 +202,13 @@ class OwnershipNote:
 
     def fix(self) -> str:
         """The command that makes the directory the container user's (run as the user)."""
-        owner = self.user if _numeric_user(self.user) else str(self.container_uid)
-        return f"podman unshare chown {owner} {shlex.quote(self.shown)}"
+        return f"podman unshare chown {self.owner} {shlex.quote(self.shown)}"
 
 
-def _numeric_user(user: str) -> bool:
-    uid, sep, gid = user.partition(":")
-    return uid.isdigit() and (not sep or gid.isdigit())
-
-
-def container_uid(service: Service) -> int | None:
-    """The numeric UID of `user:` (`1000`, `1000:1000`, `1000:staff`); None for names."""
-    uid = (service.user or "").partition(":")[0]
-    return int(uid) if uid.isdigit() else None
+def container_ids(service: Service) -> tuple[int | None, int | None]:
+    """The numeric UID and GID of `user:` (`1000`, `1000:1000`); None for names or no group."""
+    uid, _, gid = (service.user or "").partition(":")
+    return (int(uid) if uid.isdigit() else None, int(gid) if gid.isdigit() else None)
 
 
 def shown_path(source: str, working_dir: str) -> str:
@@ -218,34 +221,45 @@ def shown_path(source: str, working_dir: str) -> str:
     return f"./{relative}"
 
 
+def unshare_owner(service: Service, uid: int, facts: HostFacts) -> str | None:
+    """`UID[:GID]` inside Podman's own namespace for the service's container user."""
+    mode = service.userns_mode or ""
+    inner_uid = idmap.inner_id(uid, mode, facts.uid_map)
+    if inner_uid is None:
+        return None
+    gid = container_ids(service)[1]
+    inner_gid = None if gid is None else idmap.inner_id(gid, mode, facts.gid_map, "gid")
+    return str(inner_uid) if inner_gid is None else f"{inner_uid}:{inner_gid}"
+
+
 def ownership_notes(
     project: Project, facts: HostFacts, scales: Mapping[str, int] | None = None
 ) -> list[OwnershipNote]:
     """Writable bind mounts of services whose numeric `user:` is not the user on the host."""
     candidates = [
-        (service, uid, index, mount)
+        (service, uid, index, mount.source)
         for service in running_services(project, scales)
-        if (uid := container_uid(service)) is not None
+        if (uid := container_ids(service)[0]) is not None
         for index, mount in enumerate(service.volumes)
         if mount.type == "bind" and mount.source and not mount.read_only
     ]
     if not candidates or not facts.rootless:
         return []
     podman_map = facts.uid_map
-    own = idmap.lookup(podman_map, 0)
     notes = []
-    for service, uid, index, mount in candidates:
-        host = idmap.host_uid(uid, service.userns_mode or "", podman_map)
-        if host is None or host == own or mount.source is None:
+    for service, uid, index, source in candidates:
+        host = idmap.host_id(uid, service.userns_mode or "", podman_map)
+        owner = unshare_owner(service, uid, facts)
+        if host is None or owner is None or host == idmap.lookup(podman_map, 0) or not source:
             continue
         notes.append(
             OwnershipNote(
                 service=service.name,
                 mount_index=index,
-                user=service.user or "",
                 container_uid=uid,
-                source=mount.source,
-                shown=shown_path(mount.source, project.working_dir),
+                owner=owner,
+                source=source,
+                shown=shown_path(source, project.working_dir),
                 host_uid=host,
                 subuid_range=idmap.range_of(podman_map, host),
             )

@@ -34,8 +34,8 @@ def test_map_from_podman_info() -> None:
     [(0, 1001), (1, 100000), (999, 100998), (1000, 100999), (65536, 165535), (65537, None)],
 )
 def test_default_namespace(container_uid: int, host_uid: int | None) -> None:
-    assert idmap.host_uid(container_uid, "", PODMAN_MAP) == host_uid
-    assert idmap.host_uid(container_uid, "host", PODMAN_MAP) == host_uid
+    assert idmap.host_id(container_uid, "", PODMAN_MAP) == host_uid
+    assert idmap.host_id(container_uid, "host", PODMAN_MAP) == host_uid
 
 
 def test_keep_id_layout_is_what_podman_writes() -> None:
@@ -58,27 +58,38 @@ def test_keep_id_layout_is_what_podman_writes() -> None:
     [(1001, 1001), (0, 100000), (999, 100999), (1000, 101000), (1002, 101001)],
 )
 def test_keep_id(container_uid: int, host_uid: int) -> None:
-    assert idmap.host_uid(container_uid, "keep-id", PODMAN_MAP) == host_uid
+    assert idmap.host_id(container_uid, "keep-id", PODMAN_MAP) == host_uid
 
 
 def test_keep_id_with_another_uid() -> None:
-    assert idmap.host_uid(1000, "keep-id:uid=1000", PODMAN_MAP) == 1001
-    assert idmap.host_uid(0, "keep-id:uid=1000", PODMAN_MAP) == 100000
+    assert idmap.host_id(1000, "keep-id:uid=1000", PODMAN_MAP) == 1001
+    assert idmap.host_id(0, "keep-id:uid=1000", PODMAN_MAP) == 100000
+
+
+def test_keep_id_gids_follow_the_gid_option() -> None:
+    # --userns=keep-id:uid=1000,gid=500 writes this gid_map.
+    assert idmap.userns_layer("keep-id:uid=1000,gid=500", 1001, 65537, "gid") == (
+        IdRange(0, 1, 500),
+        IdRange(500, 0, 1),
+        IdRange(501, 501, 65036),
+    )
+    assert idmap.inner_id(999, "keep-id", PODMAN_MAP, "gid") == 1000
+    assert idmap.inner_id(999, "", PODMAN_MAP, "gid") == 999
 
 
 def test_nomap_leaves_the_user_out() -> None:
     assert idmap.userns_layer("nomap", 1001, 65537) == (IdRange(0, 1, 65536),)
-    assert idmap.host_uid(0, "nomap", PODMAN_MAP) == 100000
+    assert idmap.host_id(0, "nomap", PODMAN_MAP) == 100000
 
 
 def test_auto_cannot_be_predicted() -> None:
-    assert idmap.host_uid(1000, "auto", PODMAN_MAP) is None
-    assert idmap.host_uid(1000, "auto:size=2000", PODMAN_MAP) is None
+    assert idmap.host_id(1000, "auto", PODMAN_MAP) is None
+    assert idmap.host_id(1000, "auto:size=2000", PODMAN_MAP) is None
 
 
 def test_rootful_maps_nothing() -> None:
-    assert idmap.host_uid(999, "", ()) == 999
-    assert idmap.host_uid(999, "auto", ()) is None
+    assert idmap.host_id(999, "", ()) == 999
+    assert idmap.host_id(999, "auto", ()) is None
 
 
 def test_range_of_a_host_uid() -> None:

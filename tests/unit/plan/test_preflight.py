@@ -39,6 +39,11 @@ class Facts:
         self.asked.append("uid_map")
         return idmap.rootless_map(1001, [(100000, 65536)]) if self._rootless else ()
 
+    @property
+    def gid_map(self) -> idmap.IdMap:
+        self.asked.append("gid_map")
+        return idmap.rootless_map(1001, [(100000, 65536)]) if self._rootless else ()
+
 
 def refusals(project: Project, facts: Facts, pod_mode: str = "shared") -> list[str]:
     with pytest.raises(ConfigError) as caught:
@@ -158,6 +163,10 @@ def test_ownership_note_uid_only_and_keep_id(project: ProjectLoader) -> None:
     assert note.fix() == "podman unshare chown 999 ./data"
     kept = ownership_notes(bind_project(project, "1000:1000", "keep-id"), Facts())[0]
     assert kept.host_uid == 101000
+    # In Podman's own namespace (where `podman unshare` runs) that user is 1001, not 1000.
+    assert kept.fix() == "podman unshare chown 1001:1001 ./data"
+    named_group = ownership_notes(bind_project(project, "1000:staff"), Facts())[0]
+    assert named_group.fix() == "podman unshare chown 1000 ./data"
 
 
 def test_no_ownership_note_when_the_files_are_the_users(project: ProjectLoader) -> None:
