@@ -96,9 +96,27 @@ def main_options(
 
 
 def _register() -> None:
-    from composer.cli import config_cmd, doctor_cmd, down_cmd, up_cmd, version_cmd
+    from composer.cli import (
+        config_cmd,
+        doctor_cmd,
+        down_cmd,
+        lifecycle_cmd,
+        logs_cmd,
+        ps_cmd,
+        up_cmd,
+        version_cmd,
+    )
 
-    for module in (version_cmd, config_cmd, doctor_cmd, up_cmd, down_cmd):
+    for module in (
+        version_cmd,
+        config_cmd,
+        doctor_cmd,
+        up_cmd,
+        down_cmd,
+        lifecycle_cmd,
+        ps_cmd,
+        logs_cmd,
+    ):
         module.register(app)
 
 
