@@ -1,0 +1,275 @@
+"""A fake Runtime for the lifecycle commands' CLI wiring tests: containers and pods in memory,
+every call recorded. Real effects are tested against Podman in tests/integration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from composer.plan import labels
+from composer.plan.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
+from composer.runtime.base import (
+    BuildRequest,
+    ContainerInfo,
+    ContainerState,
+    ExecResult,
+    HealthResult,
+    LabelFilter,
+    LogLine,
+    NetworkInfo,
+    PodInfo,
+    PublishedPort,
+    Runtime,
+    VersionInfo,
+    VolumeInfo,
+)
+
+CREATED = "2024-05-01T10:00:00.123456789Z"
+STARTED = "2024-05-01T10:00:01Z"
+FINISHED = "2024-05-01T10:00:02Z"
+
+
+@dataclass
+class Box:
+    """One fake container."""
+
+    name: str
+    labels: dict[str, str]
+    state: str = "running"
+    exit_code: int = 0
+    pod: str = ""
+    ports: tuple[PublishedPort, ...] = ()
+    lines: tuple[str, ...] = ()
+    command: tuple[str, ...] = ("sh", "-c", "sleep 1000")
+
+    @property
+    def id(self) -> str:
+        return (self.name.encode().hex() * 8)[:64]
+
+
+def service_box(project: str, service: str, number: int = 1, **kwargs: Any) -> Box:
+    """A service container as composer labels it; `depends="db:service_started:true"`."""
+    depends = kwargs.pop("depends", "")
+    found = {
+        labels.PROJECT: project,
+        labels.SERVICE: service,
+        labels.CONTAINER_NUMBER: str(number),
+        labels.ONEOFF: "False",
+    }
+    if depends:
+        found[labels.DEPENDS_ON] = depends
+    return Box(f"{project}-{service}-{number}", found, **kwargs)
+
+
+@dataclass
+class FakeRuntime:
+    """Records (operation, name) in `calls`; containers change state as Podman's would."""
+
+    boxes: dict[str, Box] = field(default_factory=dict)
+    pods: list[PodInfo] = field(default_factory=list)
+    infra_running: dict[str, bool] = field(default_factory=dict)
+    calls: list[tuple[str, str]] = field(default_factory=list)
+    log_calls: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, *boxes: Box) -> FakeRuntime:
+        for box in boxes:
+            self.boxes[box.name] = box
+        return self
+
+    def ops(self, operation: str) -> list[str]:
+        return [name for op, name in self.calls if op == operation]
+
+    def _box(self, name: str) -> Box:
+        if name in self.boxes:
+            return self.boxes[name]
+        raise AssertionError(f"unknown container {name}")
+
+    # engine and listings
+    def ping(self) -> bool:
+        return True
+
+    def version(self) -> VersionInfo:
+        return VersionInfo("4.3.1", "4.3.1")
+
+    def info(self) -> Mapping[str, Any]:
+        return {}
+
+    def list_containers(self, labels: LabelFilter) -> list[ContainerInfo]:
+        return [self._info(b) for b in self.boxes.values() if _matches(b.labels, labels)]
+
+    def _info(self, box: Box) -> ContainerInfo:
+        return ContainerInfo(
+            name=box.name,
+            id=box.id,
+            labels=dict(box.labels),
+            state=box.state,
+            health="",
+            exit_code=box.exit_code,
+            image="localhost/busybox:latest",
+            image_id="sha256:1",
+            created=CREATED,
+            pod=box.pod,
+            ports=box.ports,
+        )
+
+    def list_pods(self, labels: LabelFilter) -> list[PodInfo]:
+        return [p for p in self.pods if _matches(p.labels, labels)]
+
+    def list_networks(self, labels: LabelFilter) -> list[NetworkInfo]:
+        return []
+
+    def list_volumes(self, labels: LabelFilter) -> list[VolumeInfo]:
+        return []
+
+    # pods
+    def create_pod(self, spec: PodSpec) -> str:
+        raise AssertionError("the lifecycle commands create nothing")
+
+    def start_pod(self, name: str) -> None:
+        self.calls.append(("start_pod", name))
+
+    def stop_pod(self, name: str, timeout: int | None = None) -> None:
+        self.calls.append(("stop_pod", name))
+
+    def remove_pod(self, name: str, force: bool = True) -> None:
+        self.calls.append(("remove_pod", name))
+
+    def pod_exists(self, name: str) -> bool:
+        return any(p.name == name for p in self.pods)
+
+    # containers
+    def create_container(self, spec: ContainerSpec, *, pull_missing: bool = True) -> str:
+        raise AssertionError("the lifecycle commands create nothing")
+
+    def start_container(self, name: str) -> None:
+        self.calls.append(("start", name))
+        if name in self.infra_running:
+            self.infra_running[name] = True
+        else:
+            self._box(name).state = "running"
+
+    def stop_container(self, name: str, timeout: int | None = None) -> None:
+        self.calls.append(("stop", name if timeout is None else f"{name} -t {timeout}"))
+        if name in self.infra_running:
+            self.infra_running[name] = False
+        else:
+            self._box(name).state = "exited"
+
+    def kill_container(self, name: str, signal: str = "SIGKILL") -> None:
+        self.calls.append(("kill", f"{name} {signal}"))
+        self._box(name).state = "exited"
+
+    def restart_container(self, name: str, timeout: int | None = None) -> None:
+        self.calls.append(("restart", name if timeout is None else f"{name} -t {timeout}"))
+        self._box(name).state = "running"
+
+    def remove_container(self, name: str, force: bool = False, volumes: bool = False) -> None:
+        self.calls.append(("remove", f"{name} volumes={volumes}"))
+        del self.boxes[name]
+
+    def pause_container(self, name: str) -> None:
+        self.calls.append(("pause", name))
+        self._box(name).state = "paused"
+
+    def unpause_container(self, name: str) -> None:
+        self.calls.append(("unpause", name))
+        self._box(name).state = "running"
+
+    def wait_container(self, name: str) -> int:
+        return self._box(name).exit_code
+
+    def container_exists(self, name: str) -> bool:
+        return name in self.boxes
+
+    def container_state(self, name: str) -> ContainerState:
+        if name in self.infra_running:
+            running = self.infra_running[name]
+            return ContainerState("running" if running else "exited", running, "", 0, "", "")
+        box = self._box(name)
+        running = box.state == "running"
+        return ContainerState(box.state, running, "", box.exit_code, STARTED, FINISHED)
+
+    def inspect_container(self, name: str) -> Mapping[str, Any]:
+        box = self._box(name)
+        return {
+            "Created": CREATED,
+            "Path": box.command[0],
+            "Args": list(box.command[1:]),
+            "State": {"ExitCode": box.exit_code, "StartedAt": STARTED, "FinishedAt": FINISHED},
+            "Mounts": [{"Type": "volume", "Name": "demo_data", "Driver": "local"}],
+            "NetworkSettings": {"Networks": {"demo_default": {}}},
+        }
+
+    def run_healthcheck(self, name: str) -> HealthResult:
+        return HealthResult(True, "healthy", 0)
+
+    def logs(
+        self,
+        name: str,
+        *,
+        follow: bool = False,
+        tail: int | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        timestamps: bool = False,
+    ) -> Iterator[LogLine]:
+        self.log_calls.append({"name": name, "follow": follow, "tail": tail, "since": since})
+        lines = self._box(name).lines
+        shown = lines if tail is None else lines[len(lines) - tail :] if tail else ()
+        for text in shown:
+            yield LogLine("stdout", f"{STARTED} {text}" if timestamps else text)
+
+    def exec(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        env: Mapping[str, str] | None = None,
+        user: str = "",
+        workdir: str = "",
+        privileged: bool = False,
+    ) -> ExecResult:
+        return ExecResult(0, "", "")
+
+    # networks, volumes and images: never used by these commands
+    def create_network(self, spec: NetworkSpec) -> str:
+        raise AssertionError("the lifecycle commands create nothing")
+
+    def remove_network(self, name: str, force: bool = False) -> None:
+        raise AssertionError("the lifecycle commands remove no network")
+
+    def network_exists(self, name: str) -> bool:
+        return False
+
+    def create_volume(self, spec: VolumeSpec) -> str:
+        raise AssertionError("the lifecycle commands create nothing")
+
+    def remove_volume(self, name: str, force: bool = False) -> None:
+        raise AssertionError("the lifecycle commands remove no volume")
+
+    def volume_exists(self, name: str) -> bool:
+        return False
+
+    def image_exists(self, ref: str) -> bool:
+        return True
+
+    def image_id(self, ref: str) -> str | None:
+        return "sha256:1"
+
+    def pull_image(self, ref: str) -> str:
+        raise AssertionError("the lifecycle commands pull nothing")
+
+    def build_image(self, request: BuildRequest) -> str:
+        raise AssertionError("the lifecycle commands build nothing")
+
+
+def _matches(found: Mapping[str, str], wanted: LabelFilter) -> bool:
+    return all(
+        key in found and (value is None or found[key] == value) for key, value in wanted.items()
+    )
+
+
+def as_runtime(fake: FakeRuntime) -> Runtime:
+    """mypy checks here that the fake implements the Runtime protocol."""
+    return fake
