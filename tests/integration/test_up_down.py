@@ -3,6 +3,7 @@ convergence, and what `down` removes (and what it leaves alone)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -342,3 +343,66 @@ def test_wait_returns_once_healthy(
     health = inspect(root_podman, f"{project_name}-slow-1")["State"]["Health"]
     assert health["Status"] == "healthy", result.stderr
     assert health["Log"][-1]["ExitCode"] == 0
+
+
+def _psql(podman: Podman, container: str, sql: str) -> str:
+    """Run SQL over TCP with the password (the service's POSTGRES_* settings at work)."""
+    argv = ["exec", "-e", "PGPASSWORD=pg-test-pw", container]
+    argv += ["psql", "-h", "127.0.0.1", "-U", "app", "-d", "appdb", "-tAc", sql]
+    return podman(*argv).stdout.strip()
+
+
+def _wait_ready(podman: Podman, container: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    ready = ["exec", container, "pg_isready", "-h", "127.0.0.1", "-U", "app", "-d", "appdb"]
+    while podman(*ready, check=False).returncode != 0:
+        assert time.monotonic() < deadline, f"{container} did not accept connections"
+        time.sleep(0.3)
+
+
+def test_postgres_rows_survive_stop_start_and_down_up(
+    composer: Composer,
+    root_podman: Podman,
+    project_name: str,
+    tmp_path: Path,
+    postgres_image: str,
+) -> None:
+    write_compose(
+        tmp_path,
+        f"""
+        services:
+          db:
+            image: {postgres_image}
+            environment:
+              POSTGRES_USER: app
+              POSTGRES_PASSWORD: pg-test-pw
+              POSTGRES_DB: appdb
+            volumes: ["pgdata:/var/lib/postgresql/data"]
+            healthcheck:
+              test: ["CMD", "pg_isready", "-h", "127.0.0.1", "-U", "app", "-d", "appdb"]
+              interval: 500ms
+              timeout: 5s
+              retries: 120
+        volumes:
+          pgdata: {{}}
+        """,
+    )
+    db = f"{project_name}-db-1"
+    composer("up", "--wait", cwd=tmp_path, timeout=120)
+    _psql(root_podman, db, "CREATE TABLE notes (id int, body text)")
+    _psql(root_podman, db, "INSERT INTO notes VALUES (1, 'first'), (2, 'second')")
+    rows = "1|first\n2|second"
+    first_id = inspect(root_podman, db)["Id"]
+
+    composer("stop", cwd=tmp_path, timeout=60)
+    assert inspect(root_podman, db)["State"]["Status"] == "exited"
+    composer("start", cwd=tmp_path, timeout=60)
+    _wait_ready(root_podman, db)
+    assert _psql(root_podman, db, "SELECT * FROM notes ORDER BY id") == rows
+    assert inspect(root_podman, db)["Id"] == first_id
+
+    composer("down", cwd=tmp_path, timeout=60)
+    assert not exists(root_podman, "container", db)
+    composer("up", "--wait", cwd=tmp_path, timeout=120)
+    assert inspect(root_podman, db)["Id"] != first_id  # a new container, the same volume
+    assert _psql(root_podman, db, "SELECT * FROM notes ORDER BY id") == rows
