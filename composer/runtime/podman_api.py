@@ -366,6 +366,8 @@ class PodmanRuntime:
             "labels": dict(request.labels),
             "pull": request.pull,
             "nocache": request.no_cache,
+            # The podman CLI's default; the API's leaves a failed build's container behind.
+            "forcerm": True,
         }
         options["dockerfile"] = request.containerfile or _default_containerfile(request.context)
         if request.target:

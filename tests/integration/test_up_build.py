@@ -71,10 +71,13 @@ def test_up_builds_a_missing_image_and_rebuilds_with_pull_build(
     assert http_get(port).strip() == "first"
 
     # --pull build rebuilds, and the new image recreates the container.
-    composer("up", "-d", "--wait", "--pull", "build", cwd=tmp_path)
-    assert image_id(root_podman, built_image) not in ("", first)
-    assert http_get(port).strip() == "second"
-    composer("down", cwd=tmp_path)
+    try:
+        composer("up", "-d", "--wait", "--pull", "build", cwd=tmp_path)
+        assert image_id(root_podman, built_image) not in ("", first)
+        assert http_get(port).strip() == "second"
+        composer("down", cwd=tmp_path)
+    finally:
+        root_podman("rmi", "--ignore", first, check=False)  # untagged by the rebuild
 
 
 def test_a_failed_build_names_the_service_and_creates_nothing(
@@ -86,15 +89,25 @@ def test_a_failed_build_names_the_service_and_creates_nothing(
     tmp_path: Path,
     free_port: Callable[[], int],
 ) -> None:
-    write_project(tmp_path, busybox_image, free_port(), "x", "Containerfile")
-    with (tmp_path / "ctx" / "Containerfile").open("a") as containerfile:
-        containerfile.write("RUN echo about to fail && exit 3\n")
-    failed = composer("up", "-d", cwd=tmp_path, check=False)
+    # A base image of the test's own, so that what its build leaves behind carries its name.
+    base = f"localhost/{project_name}-base:latest"
+    root_podman("tag", busybox_image, base)
+    write_project(tmp_path, base, free_port(), "x", "Containerfile")
+    (tmp_path / "ctx" / "Containerfile").write_text(
+        f"FROM {base}\nRUN echo about to fail && exit 3\n"
+    )
+    try:
+        failed = composer("up", "-d", cwd=tmp_path, check=False)
+        working = root_podman("ps", "-a", "--external", "--format", "{{.Names}}").stdout.split()
+    finally:
+        root_podman("rmi", "--ignore", base, check=False)
     assert failed.returncode == 1
     assert f'error: service "web": image "{project_name}-web": build failed: ' in failed.stderr
     assert "about to fail" in failed.stderr  # the build output that led to it
     assert "Traceback" not in failed.stderr
     assert not image_id(root_podman, built_image)
+    # No build container is left over (Podman's API keeps it unless asked not to).
+    assert [name for name in working if name.startswith(f"{project_name}-base")] == []
     label = f"label=com.docker.compose.project={project_name}"
     assert root_podman.ids("ps", "-a", "-q", "--filter", label) == []
     assert root_podman.ids("network", "ls", "-q", "--filter", label) == []
