@@ -4,6 +4,7 @@ stopping the project when attached mode ends."""
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from composer.execute import Edge, State, run_graph
 from composer.model import Project
 from composer.ops.conditions import Conditions
 from composer.ops.containers import ContainerSteps
-from composer.ops.health import WaitTimeoutError
+from composer.ops.health import WaitCancelledError, WaitTimeoutError
 from composer.plan import labels
 from composer.plan.podmode import SEPARATE_HINT, PodMode
 from composer.plan.translate import ProjectPlan
@@ -40,25 +41,40 @@ def go_duration(seconds: float) -> str:
 
 @dataclass
 class WaitRun:
-    """`--wait`: every service running, or healthy when it has a healthcheck."""
+    """`--wait`: every service running, or healthy when it has a healthcheck.
+
+    The first service that fails ends the wait for all (docker compose does the same): `stop`
+    is the event the conditions watch, set by that failure or by Ctrl-C.
+    """
 
     conditions: Conditions
     completes: Collection[str]  # services others wait for with service_completed_successfully
     timeout: float | None
     limit: int | None = None
+    stop: threading.Event | None = None
 
     def run(self, services: Iterable[str]) -> None:
         deadline = None if self.timeout is None else time.time() + self.timeout
 
         def work(service: str) -> None:
-            self.conditions.running_or_healthy(
-                service,
-                completes=service in self.completes,
-                deadline=deadline if deadline is not None else float("inf"),
-            )
+            try:
+                self.conditions.running_or_healthy(
+                    service,
+                    completes=service in self.completes,
+                    deadline=deadline if deadline is not None else float("inf"),
+                )
+            except WaitCancelledError:
+                raise
+            except Exception:
+                if self.stop is not None:
+                    self.stop.set()
+                raise
 
         results = run_graph(list(services), lambda _s: (), work, limit=self.limit)
-        errors = [r.error for r in results.values() if r.state is State.FAILED and r.error]
+        ended = [r.error for r in results.values() if r.state is State.FAILED and r.error]
+        errors = [e for e in ended if not isinstance(e, WaitCancelledError)]
+        if ended and not errors:
+            raise ended[0]  # nothing failed: the wait was interrupted
         if any(isinstance(error, WaitTimeoutError) for error in errors):
             raise ComposerError(
                 f"application not healthy after {go_duration(self.timeout or 0)}",

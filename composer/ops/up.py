@@ -19,6 +19,7 @@ from composer.model.parts import SERVICE_COMPLETED_SUCCESSFULLY
 from composer.ops.attach import Attached, Attachment, AttachOptions, stop_gracefully
 from composer.ops.conditions import Conditions
 from composer.ops.containers import ContainerSteps
+from composer.ops.health import WaitCancelledError
 from composer.ops.images import ensure_images
 from composer.ops.pod import PodSteps
 from composer.ops.resources import (
@@ -167,15 +168,14 @@ class Up:
 
     def wait_interruptibly(self, plan: ProjectPlan) -> None:
         """`--wait`; Ctrl-C ends it as an interruption (exit 130), not as a failed wait."""
+        stop = threading.Event()  # Ctrl-C, or the first service that fails
         try:
-            run_interruptibly(lambda: self.wait_for(plan), self.cancel, self.progress)
-        except ComposerError:
-            if self.cancel.is_set():
-                raise UpInterruptedError(
-                    "interrupted while waiting for the services",
-                    hint="the containers keep running; see `composer ps`",
-                ) from None
-            raise
+            run_interruptibly(lambda: self.wait_for(plan, stop), stop, self.progress)
+        except WaitCancelledError:
+            raise UpInterruptedError(
+                "interrupted while waiting for the services",
+                hint="the containers keep running; see `composer ps`",
+            ) from None
 
     def _stopper(self, plan: ProjectPlan) -> Callable[[bool], None]:
         scope = scope_of(self.project, self.options)
@@ -275,18 +275,17 @@ class Up:
     def _report_container(self, name: str, status: str, detail: str) -> None:
         self.progress.update(f"Container {name}", status, detail)
 
-    def wait_for(self, plan: ProjectPlan) -> None:
+    def wait_for(self, plan: ProjectPlan, stop: threading.Event) -> None:
         completes = {
             dep.service
             for service in self.project.services.values()
             for dep in service.dependencies()
             if dep.condition == SERVICE_COMPLETED_SUCCESSFULLY
         }
-        conditions = Conditions(
-            self.runtime, plan.containers, self.cancel, report=self._report_container
-        )
+        conditions = Conditions(self.runtime, plan.containers, stop, report=self._report_container)
         services = [s for s in scope_of(self.project, self.options) if plan.containers.get(s)]
-        WaitRun(conditions, completes, self.options.wait_timeout, self.options.limit).run(services)
+        timeout, limit = self.options.wait_timeout, self.options.limit
+        WaitRun(conditions, completes, timeout, limit, stop=stop).run(services)
 
     def attach(self, plan: ProjectPlan) -> int:
         """Follow the logs of the services shown (named ones, or all), stop them on Ctrl-C."""

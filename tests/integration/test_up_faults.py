@@ -4,6 +4,7 @@ exit, and a state the next `up` carries on from. Also Ctrl-C, and the refusals o
 from __future__ import annotations
 
 import socket
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -338,3 +339,36 @@ def test_separate_mode_runs_what_shared_mode_refuses(
         f"{project_name}-a-1",
         f"{project_name}-b-1",
     }
+
+
+def test_wait_fails_at_the_first_container_that_exits(
+    composer: Composer, root_podman: Podman, project_name: str, tmp_path: Path
+) -> None:
+    write_compose(
+        tmp_path,
+        f"""
+        services:
+          web:
+            image: {BUSYBOX}
+            command: ["sh", "-c", "sleep 1; exit 2"]
+            healthcheck:
+              test: ["CMD", "test", "-f", "/never"]
+              interval: 300ms
+              retries: 200
+          slow:
+            image: {BUSYBOX}
+            init: true
+            command: ["sleep", "600"]
+            healthcheck:
+              test: ["CMD", "false"]
+              interval: 300ms
+              retries: 200
+        """,
+    )
+    started = time.monotonic()
+    up = composer("up", "--wait", cwd=tmp_path, check=False, timeout=90)
+    # Both would take a minute to be declared unhealthy: web's exit ends the wait at once.
+    assert time.monotonic() - started < 30, output(up)
+    assert up.returncode == 1, output(up)
+    assert error_lines(up) == [f"error: container {project_name}-web-1 exited (2)"]
+    assert inspect(root_podman, f"{project_name}-slow-1")["State"]["Running"]
