@@ -224,8 +224,10 @@ def test_ctrl_c_in_attached_up_stops_the_containers(
         code = up.interrupt()
     assert code == 130, up.text
     assert "Gracefully stopping... (press Ctrl+C again to force)" in up.text
-    assert inspect(root_podman, db)["State"]["Status"] == "exited"
-    assert inspect(root_podman, web)["State"]["Status"] == "exited"
+    for name in (db, web):
+        stopped = inspect(root_podman, name)["State"]
+        assert stopped["Status"] == "exited"
+        assert stopped["ExitCode"] == 143  # SIGTERM: stopped, not killed
 
     composer("up", "-d", cwd=tmp_path, timeout=60)
     assert inspect(root_podman, db)["State"]["Running"]
