@@ -294,8 +294,27 @@ def test_ctrl_c_while_up_waits_for_a_dependency(
             "uses the pod's network namespace. Use --pod-mode separate (or x-podman: "
             "{pod_mode: separate}) to give each its own.",
         ),
+        (
+            f"""
+            services:
+              a:
+                image: {BUSYBOX}
+                networks: [front]
+              b:
+                image: {BUSYBOX}
+                networks: [back]
+            networks:
+              front: {{}}
+              back: {{}}
+            """,
+            (),
+            'error: services "a" (networks: front) and "b" (networks: back) have no network in '
+            "common; in shared pod mode all services share one network namespace, so they cannot "
+            "be kept apart. Use --pod-mode separate (or x-podman: {pod_mode: separate}) to give "
+            "each its own.",
+        ),
     ],
-    ids=["same-port", "scaled-with-ports", "network-mode"],
+    ids=["same-port", "scaled-with-ports", "network-mode", "disjoint-networks"],
 )
 def test_shared_mode_refusals_come_before_anything_is_created(
     composer: Composer,
