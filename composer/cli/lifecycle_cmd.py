@@ -82,6 +82,10 @@ def run_with_progress(
     except LifecycleInterruptedError as error:
         console.error(error.message, error.hint)
         raise typer.Exit(130) from None
+    except KeyboardInterrupt:
+        # Between two steps (the pod's infra, a listing): nothing half done to report.
+        console.error("interrupted")
+        raise typer.Exit(130) from None
 
 
 def _limit(session: Session) -> int | None:

@@ -91,21 +91,24 @@ class Logs:
         self.ended: queue.Queue[Ended] = queue.Queue()
 
     def run(self) -> int:
-        """Print the logs; the exit code (0, also after Ctrl-C while following)."""
+        """Print the logs; the exit code: 0, also after Ctrl-C (as docker compose)."""
         self._check_index()
-        if not self.options.follow:
-            for target, _ in self.chosen:
-                self._print(target, follow=False)
-            return 0
+        try:
+            if self.options.follow:
+                self._follow_all()
+            else:
+                for target, _ in self.chosen:
+                    self._print(target, follow=False)
+        except KeyboardInterrupt:
+            pass
+        return 0
+
+    def _follow_all(self) -> None:
         for target, info in self.chosen:
             threading.Thread(
                 target=self._follow, args=(target, is_active(info)), daemon=True
             ).start()
-        try:
-            self._watch()
-        except KeyboardInterrupt:
-            return 0
-        return 0
+        self._watch()
 
     def _check_index(self) -> None:
         """docker compose's rules: --index needs one service, which has that replica."""
