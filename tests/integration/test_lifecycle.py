@@ -74,7 +74,7 @@ def web_project(
     tmp_path: Path, free_port: Callable[[], int], busybox_image: str
 ) -> tuple[Path, int]:
     """web (httpd on a published port, files from a bind mount, one line added per start),
-    depending on db (healthy once its command has run for a second)."""
+    depending on db (healthy once its command has run for two seconds)."""
     port = free_port()
     (tmp_path / "www").mkdir()
     (tmp_path / "www" / "index.html").write_text("hello\n")
@@ -92,7 +92,7 @@ def web_project(
               db: {{condition: service_healthy}}
           db:
             image: {busybox_image}
-            command: ["sh", "-c", "rm -f /tmp/ready; sleep 1; touch /tmp/ready; exec sleep 3600"]
+            command: ["sh", "-c", "rm -f /tmp/ready; sleep 2; touch /tmp/ready; exec sleep 3600"]
             stop_grace_period: 1s
             healthcheck:
               test: ["CMD", "test", "-f", "/tmp/ready"]
@@ -143,8 +143,9 @@ def test_start_waits_for_a_healthy_dependency(
     http_get(port)
     db_started = seconds(inspect(root_podman, f"{project_name}-db-1")["State"]["StartedAt"])
     web_started = seconds(inspect(root_podman, f"{project_name}-web-1")["State"]["StartedAt"])
-    # db touches its ready file one second after it starts; only then is it healthy.
-    assert web_started - db_started >= 1.0
+    # db touches its ready file two seconds after it starts; only then is it healthy. Without
+    # the wait, web would start a fraction of a second after db.
+    assert web_started - db_started >= 2.0
 
 
 def test_stop_of_one_service_leaves_the_others_running(
