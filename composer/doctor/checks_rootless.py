@@ -15,13 +15,10 @@ from composer.doctor.checks_network import unprivileged_port_start
 from composer.doctor.context import Context
 from composer.doctor.subids import parse_subid_file, ranges_of
 from composer.plan import idmap
+from composer.plan.hostfacts import running_services
+from composer.plan.ownership import OwnershipNote, ownership_notes
 from composer.plan.podmode import resolve_pod_mode
-from composer.plan.preflight import (
-    OwnershipNote,
-    ownership_notes,
-    running_services,
-    userns_problems,
-)
+from composer.plan.userns_rules import userns_problems
 
 if TYPE_CHECKING:
     from composer.doctor.checks_project import ProjectView
@@ -54,6 +51,11 @@ class DoctorFacts:
         own = ranges_of(entries, who.name, who.uid)
         first = who.uid if kind == "subuid" else who.gid
         return idmap.rootless_map(first, [(entry.start, entry.count) for entry in own])
+
+    @property
+    def podman_version(self) -> tuple[int, int] | None:
+        version = self.ctx.version
+        return None if version is None else (version[0], version[1])
 
     @cached_property
     def uid_map(self) -> idmap.IdMap:

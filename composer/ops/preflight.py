@@ -9,12 +9,21 @@ from typing import Any
 
 from composer.model import Project
 from composer.plan import idmap
+from composer.plan.ownership import OwnershipNote, ownership_notes
 from composer.plan.podmode import PodMode
-from composer.plan.preflight import OwnershipNote, check_host, ownership_notes
+from composer.plan.preflight import check_host
 from composer.runtime.base import Runtime
 
 PORT_START_FILE = "/proc/sys/net/ipv4/ip_unprivileged_port_start"
 REMOTE_SCHEMES = ("ssh://", "tcp://", "http://", "https://")
+
+
+def parse_version(text: str) -> tuple[int, int] | None:
+    """`4.3.1` -> (4, 3)."""
+    parts = text.split(".")
+    if len(parts) < 2 or not parts[0].isdigit() or not parts[1].isdigit():
+        return None
+    return int(parts[0]), int(parts[1])
 
 
 def is_local(podman_url: str | None) -> bool:
@@ -30,8 +39,12 @@ class RuntimeFacts:
         self.local = local
 
     @cached_property
+    def _info(self) -> Mapping[str, Any]:
+        return self.runtime.info()
+
+    @cached_property
     def _host(self) -> Mapping[str, Any]:
-        host = self.runtime.info().get("host")
+        host = self._info.get("host")
         return host if isinstance(host, Mapping) else {}
 
     @property
@@ -52,6 +65,12 @@ class RuntimeFacts:
     @cached_property
     def gid_map(self) -> idmap.IdMap:
         return self._map("gidmap")
+
+    @cached_property
+    def podman_version(self) -> tuple[int, int] | None:
+        version = self._info.get("version")
+        text = version.get("Version") if isinstance(version, Mapping) else None
+        return parse_version(str(text or ""))
 
     @cached_property
     def unprivileged_port_start(self) -> int | None:

@@ -21,6 +21,7 @@ from composer.plan.specs import (
     UlimitSpec,
     VolumeSpec,
 )
+from composer.runtime import idmappings
 
 Json = dict[str, Any]
 NANOSECONDS = 1_000_000_000
@@ -271,11 +272,17 @@ def _policies(spec: ContainerSpec) -> Json:
 
 
 def _namespaces(spec: ContainerSpec) -> Json:
-    return {
+    found = {
         key: namespace(value)
         for key, value in (("userns", spec.userns), ("ipcns", spec.ipc), ("pidns", spec.pid))
         if value
     }
+    return found | _idmappings(spec.userns)
+
+
+def _idmappings(userns: str) -> Json:
+    mappings = idmappings.auto_idmappings(userns)
+    return {"idmappings": mappings} if mappings else {}
 
 
 def container_body(spec: ContainerSpec) -> Json:
@@ -343,6 +350,7 @@ def pod_body(spec: PodSpec) -> Json:
         body["netns"] = {"nsmode": "bridge"}
     if spec.userns:
         body["userns"] = namespace(spec.userns)
+        body.update(_idmappings(spec.userns))
     body = _drop_empty(body)
     # An empty list must be sent: left out, Podman would share its default set.
     body["shared_namespaces"] = list(spec.share) if spec.infra else []

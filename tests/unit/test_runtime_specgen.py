@@ -46,6 +46,34 @@ def test_namespace_modes(mode: str, expected: dict[str, str]) -> None:
     assert specgen.namespace(mode) == expected
 
 
+def test_auto_userns_carries_its_idmappings() -> None:
+    assert body(userns="auto")["idmappings"] == {
+        "AutoUserNs": True,
+        "AutoUserNsOpts": {"Size": 1024},
+    }
+    assert body(userns="auto:size=2048,uidmapping=0:1:1,gidmapping=5:6:7")["idmappings"] == {
+        "AutoUserNs": True,
+        "AutoUserNsOpts": {
+            "Size": 2048,
+            "AdditionalUIDMappings": [{"container_id": 0, "host_id": 1, "size": 1}],
+            "AdditionalGIDMappings": [{"container_id": 5, "host_id": 6, "size": 7}],
+        },
+    }
+    assert "idmappings" not in body(userns="keep-id")
+    pod = specgen.pod_body(PodSpec(name="pod_q", userns="auto"))
+    assert pod["userns"] == {"nsmode": "auto"}
+    assert pod["idmappings"]["AutoUserNs"] is True
+
+
+def test_auto_userns_with_bad_options() -> None:
+    with pytest.raises(RuntimeOperationError) as caught:
+        body(userns="auto:sise=10")
+    assert caught.value.message == (
+        'invalid userns_mode "auto:sise=10": "sise=10" is not size=N, '
+        "uidmapping=CONTAINER:HOST:SIZE or gidmapping=CONTAINER:HOST:SIZE"
+    )
+
+
 def test_network_modes_and_options() -> None:
     assert body(network_mode="none")["netns"] == {"nsmode": "none"}
     slirp = body(network_mode="slirp4netns:allow_host_loopback=true")

@@ -10,7 +10,8 @@ import pytest
 from composer.errors import ConfigError
 from composer.model import Project
 from composer.plan import idmap
-from composer.plan.preflight import check_host, ownership_notes, shown_path
+from composer.plan.ownership import ownership_notes, shown_path
+from composer.plan.preflight import check_host
 
 ProjectLoader = Callable[..., Project]  # the `project` fixture of conftest.py
 BUSYBOX = "    image: busybox\n"
@@ -19,10 +20,18 @@ BUSYBOX = "    image: busybox\n"
 class Facts:
     """HostFacts for tests; records which facts were asked for (they may cost a request)."""
 
-    def __init__(self, rootless: bool = True, start: int | None = 1024) -> None:
+    def __init__(
+        self, rootless: bool = True, start: int | None = 1024, version: tuple[int, int] = (4, 3)
+    ) -> None:
         self._rootless = rootless
         self._start = start
+        self._version = version
         self.asked: list[str] = []
+
+    @property
+    def podman_version(self) -> tuple[int, int] | None:
+        self.asked.append("version")
+        return self._version
 
     @property
     def rootless(self) -> bool:
@@ -102,7 +111,22 @@ def test_rootless_only_userns_refused_as_root(project: ProjectLoader, mode: str)
         "mode, and this Podman runs as root; run composer as an unprivileged user, or remove "
         "userns_mode"
     ]
-    check_host(loaded, "shared", Facts(rootless=True))
+    check_host(loaded, "shared", Facts(rootless=True, version=(5, 0)))
+
+
+def test_nomap_refused_by_the_api_of_podman_4_3(project: ProjectLoader) -> None:
+    loaded = project(f"services:\n  web:\n{BUSYBOX}    userns_mode: nomap\n")
+    assert refusals(loaded, Facts(), pod_mode="none") == [
+        'service "web" sets userns_mode "nomap", which the API of Podman 4.3 rejects ("invalid '
+        'namespace type nomap specified"); use "keep-id", or "auto"'
+    ]
+    check_host(loaded, "none", Facts(version=(4, 4)))
+
+
+def test_auto_is_fine_in_every_pod_mode(project: ProjectLoader) -> None:
+    loaded = project(f"services:\n  web:\n{BUSYBOX}    userns_mode: 'auto:size=2048'\n")
+    for pod_mode in ("shared", "separate", "none"):
+        check_host(loaded, pod_mode, Facts())
 
 
 def test_userns_joining_another_namespace(project: ProjectLoader) -> None:
