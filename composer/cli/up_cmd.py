@@ -51,6 +51,13 @@ def parse_scales(values: list[str] | None) -> dict[str, int]:
     return scales
 
 
+def build_mode(build: bool, no_build: bool) -> str:
+    """`--build` builds every image with a build section, `--no-build` none, else the missing."""
+    if build and no_build:
+        raise ComposerError("--build and --no-build are incompatible")
+    return "always" if build else "never" if no_build else "auto"
+
+
 @dataclass(frozen=True)
 class Prepared:
     """A loaded, checked and planned project: nothing has touched the host yet."""
@@ -190,8 +197,15 @@ def up(
         list[str] | None, typer.Option("--scale", help="SERVICE=NUM (repeatable).")
     ] = None,
     pull: Annotated[
-        str | None, typer.Option("--pull", help="Pull image before running: always|missing|never.")
+        str | None,
+        typer.Option("--pull", help="Pull image before running: always|missing|never|build."),
     ] = None,
+    build: Annotated[
+        bool, typer.Option("--build", help="Build images before starting containers.")
+    ] = False,
+    no_build: Annotated[
+        bool, typer.Option("--no-build", help="Don't build an image, even if it is missing.")
+    ] = False,
     abort_on_container_exit: Annotated[
         bool, typer.Option("--abort-on-container-exit", help="Stop all if any container stops.")
     ] = False,
@@ -232,6 +246,7 @@ def up(
         timeout=timeout,
         scales=parse_scales(scale),
         pull=pull,
+        build=build_mode(build, no_build),
         attach=AttachOptions(
             no_color=no_color,
             no_log_prefix=no_log_prefix,
@@ -261,8 +276,15 @@ def create(
         list[str] | None, typer.Option("--scale", help="SERVICE=NUM (repeatable).")
     ] = None,
     pull: Annotated[
-        str | None, typer.Option("--pull", help="Pull image before running: always|missing|never.")
+        str | None,
+        typer.Option("--pull", help="Pull image before running: always|missing|never|build."),
     ] = None,
+    build: Annotated[
+        bool, typer.Option("--build", help="Build images before starting containers.")
+    ] = False,
+    no_build: Annotated[
+        bool, typer.Option("--no-build", help="Don't build an image, even if it is missing.")
+    ] = False,
 ) -> None:
     """Create containers for services (up --no-start)."""
     from composer.ops.up import UpOptions
@@ -279,6 +301,7 @@ def create(
         ignore_orphans=env_flag(session, "COMPOSE_IGNORE_ORPHANS"),
         scales=parse_scales(scale),
         pull=pull,
+        build=build_mode(build, no_build),
     )
     run_up(session, chosen, options)
 

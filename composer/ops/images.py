@@ -96,13 +96,20 @@ def ensure_images(
     flag: str | None,
     progress: Progress,
     limit: int | None = None,
+    build: str = "auto",
 ) -> dict[str, str]:
-    """service -> local image id for each `service -> image ref` given; all problems at once."""
+    """service -> local image id for each `service -> image ref` given; all problems at once.
+
+    `build` is "auto" (build what is missing), "always" (`--build`) or "never" (`--no-build`).
+    """
     resolver = ImageResolver(runtime, progress)
 
     def work(service: str) -> str:
         svc = project.services[service]
-        policy = pull_policy(svc.pull_policy, flag)
+        if svc.build is not None and build == "never":
+            return _local_only(runtime, service, images[service])
+        policy = "build" if svc.build is not None and build == "always" else None
+        policy = policy or pull_policy(svc.pull_policy, flag)
         return resolver.resolve(service, images[service], policy, svc.build)
 
     results = run_graph(list(images), lambda _service: (), work, limit=limit)
@@ -110,6 +117,16 @@ def ensure_images(
     if failures:
         raise _combined(failures)
     return {name: str(result.value) for name, result in results.items()}
+
+
+def _local_only(runtime: Runtime, service: str, ref: str) -> str:
+    found = runtime.image_id(ref)
+    if not found:
+        raise ComposerError(
+            f'service "{service}": image "{ref}" not found locally and --no-build was given',
+            hint="run up without --no-build to build it",
+        )
+    return found
 
 
 def _combined(errors: Iterable[BaseException]) -> ComposerError:

@@ -59,6 +59,7 @@ class UpOptions:
     timeout: int | None = None
     scales: Mapping[str, int] = field(default_factory=dict)
     pull: str | None = None
+    build: str = "auto"  # "always" with --build, "never" with --no-build
     limit: int | None = None
     attach: AttachOptions = field(default_factory=AttachOptions)
     attach_dependencies: bool = False
@@ -203,6 +204,7 @@ class Up:
             self.project,
             images,
             flag=self.options.pull,
+            build=self.options.build,
             progress=self.progress,
             limit=self.options.limit,
         )

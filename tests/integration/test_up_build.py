@@ -44,7 +44,7 @@ def built_image(project_name: str, root_podman: Podman) -> Iterator[str]:
     root_podman("rmi", "--ignore", "--force", image, check=False)
 
 
-def test_up_builds_a_missing_image_and_rebuilds_with_pull_build(
+def test_up_builds_a_missing_image_and_rebuilds_with_pull_build_or_build(
     composer: Composer,
     root_podman: Podman,
     busybox_image: str,
@@ -70,14 +70,20 @@ def test_up_builds_a_missing_image_and_rebuilds_with_pull_build(
     assert image_id(root_podman, built_image) == first
     assert http_get(port).strip() == "first"
 
-    # --pull build rebuilds, and the new image recreates the container.
+    # --pull build and --build rebuild, and the new image recreates the container.
+    replaced = [first]
     try:
         composer("up", "-d", "--wait", "--pull", "build", cwd=tmp_path)
-        assert image_id(root_podman, built_image) not in ("", first)
+        replaced.append(image_id(root_podman, built_image))
+        assert replaced[-1] not in ("", first)
         assert http_get(port).strip() == "second"
+        write_project(tmp_path, busybox_image, port, "third", "Containerfile")
+        composer("up", "-d", "--wait", "--build", cwd=tmp_path)
+        assert image_id(root_podman, built_image) not in ("", *replaced)
+        assert http_get(port).strip() == "third"
         composer("down", cwd=tmp_path)
     finally:
-        root_podman("rmi", "--ignore", first, check=False)  # untagged by the rebuild
+        root_podman("rmi", "--ignore", *replaced, check=False)  # untagged by the rebuilds
 
 
 def test_a_failed_build_names_the_service_and_creates_nothing(
@@ -112,6 +118,32 @@ def test_a_failed_build_names_the_service_and_creates_nothing(
     assert root_podman.ids("ps", "-a", "-q", "--filter", label) == []
     assert root_podman.ids("network", "ls", "-q", "--filter", label) == []
     assert root_podman.ids("pod", "ps", "-q", "--filter", f"name=^pod_{project_name}$") == []
+
+
+def test_no_build_refuses_a_missing_image_and_creates_nothing(
+    composer: Composer,
+    root_podman: Podman,
+    busybox_image: str,
+    built_image: str,
+    project_name: str,
+    tmp_path: Path,
+    free_port: Callable[[], int],
+) -> None:
+    write_project(tmp_path, busybox_image, free_port(), "x", "Containerfile")
+    both = composer("up", "-d", "--build", "--no-build", cwd=tmp_path, check=False)
+    assert (both.returncode, both.stderr) == (
+        1,
+        "error: --build and --no-build are incompatible\n",
+    )
+    refused = composer("up", "-d", "--no-build", cwd=tmp_path, check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith(
+        f'error: service "web": image "{project_name}-web" not found locally and --no-build '
+        "was given\n"
+    )
+    assert not image_id(root_podman, built_image)
+    label = f"label=com.docker.compose.project={project_name}"
+    assert root_podman.ids("ps", "-a", "-q", "--filter", label) == []
 
 
 def test_rootless_up_builds_into_the_users_storage_from_a_dockerfile(
