@@ -147,14 +147,14 @@ def image_ids(podman: Podman) -> dict[str, str]:
 
 
 def build_images(variant: Variant, workdir: Path, report: Callable[[str], None]) -> Built:
-    """`up --no-start --pull build` on a throwaway project: composer builds both images."""
+    """`up --no-start --build` on a throwaway project: composer builds both images."""
     require_example_absent(variant)
     copy_example(variant, workdir)
     project = unique_project_name(f"gogs-build-{variant.name}")
     composer = variant.composer(project)
     started = time.monotonic()
     try:
-        composer(*FILES, "up", "--no-start", "--pull", "build", cwd=workdir, timeout=BUILD_TIMEOUT)
+        composer(*FILES, "up", "--no-start", "--build", cwd=workdir, timeout=BUILD_TIMEOUT)
         seconds = time.monotonic() - started
         composer(*FILES, "down", cwd=workdir)
     finally:
