@@ -30,7 +30,7 @@ from composer.ops.resources import (
 )
 from composer.ops.startup import EarlyExits, WaitRun, stop_project
 from composer.ops.state import ObservedState, observe
-from composer.ops.up_services import ServiceRun, failure_messages, not_started
+from composer.ops.up_services import ServiceRun, failure_hint, failure_messages, not_started
 from composer.plan.converge import Convergence, ConvergeOptions, converge
 from composer.plan.podmode import PodMode
 from composer.plan.translate import ProjectPlan, plan_project
@@ -272,7 +272,8 @@ class Up:
             )
         messages = failure_messages(results)
         if messages:
-            raise ComposerError("\n".join(messages), hint=_failure_hint(messages))
+            hint = failure_hint(results) if len(messages) == 1 else None
+            raise ComposerError("\n".join(messages), hint=hint or _failure_hint(messages))
 
     def _report_container(self, name: str, status: str, detail: str) -> None:
         self.progress.update(f"Container {name}", status, detail)

@@ -58,7 +58,10 @@ class ServiceRun:
         for action in self.convergence.for_service(service):
             if self.cancel.is_set():
                 raise ComposerError("cancelled")
-            self.act(action)
+            try:
+                self.act(action)
+            except ComposerError as error:
+                raise for_service(service, error) from None
 
     def act(self, action: ContainerAction) -> None:
         steps = self.steps
@@ -89,8 +92,26 @@ class ServiceRun:
                 self.progress.update(item(action.name), status, detail)
 
 
+def for_service(service: str, error: ComposerError) -> ComposerError:
+    """A container step's error (`container p-web-1: cannot start: ...`) names its service."""
+    prefix = f'service "{service}"'
+    if error.message.startswith(prefix):
+        return error
+    return ComposerError(f"{prefix}: {error.message}", hint=error.hint)
+
+
 def _skip_reason(message: str) -> str:
     return message.removeprefix("dependency failed: ")
+
+
+def failure_hint(results: Mapping[str, Result[str, None]]) -> str | None:
+    """The hint of the one service that failed (e.g. what to do about a taken port), if any."""
+    hints = {
+        result.error.hint
+        for result in results.values()
+        if result.state is State.FAILED and isinstance(result.error, ComposerError)
+    }
+    return hints.pop() if len(hints) == 1 else None
 
 
 def failure_messages(results: Mapping[str, Result[str, None]]) -> list[str]:

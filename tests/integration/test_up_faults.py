@@ -94,6 +94,36 @@ def test_host_port_in_use_names_the_service_and_up_carries_on(
     assert http_get(port) == "up\n"
 
 
+def test_host_port_in_use_in_separate_mode_names_the_service(
+    composer: Composer,
+    root_podman: Podman,
+    project_name: str,
+    tmp_path: Path,
+    taken_port: tuple[int, socket.socket],
+    http_get: Callable[..., str],
+) -> None:
+    port, sock = taken_port
+    httpd = '["sh", "-c", "mkdir -p /w && echo up > /w/index.html && exec httpd -f -p 80 -h /w"]'
+    write_compose(tmp_path, web_file(BUSYBOX, httpd, f'["127.0.0.1:{port}:80"]'))
+    web = f"{project_name}-web-1"
+    up = composer("--pod-mode", "separate", "up", "-d", cwd=tmp_path, check=False)
+    assert up.returncode == 1, output(up)
+    errors = error_lines(up)
+    assert len(errors) == 1
+    assert errors[0].startswith(
+        f'error: service "web": container {web}: cannot start: '
+        f"port 127.0.0.1:{port}/tcp is already in use on the host ("
+    )
+    assert "hint: stop what uses that port, or publish the service on another host port" in (
+        up.stderr
+    )
+    assert inspect(root_podman, web)["State"]["Status"] in ("created", "exited")
+
+    sock.close()
+    composer("--pod-mode", "separate", "up", "-d", cwd=tmp_path)
+    assert http_get(port) == "up\n"
+
+
 def test_container_that_exits_at_once(
     composer: Composer, root_podman: Podman, project_name: str, tmp_path: Path
 ) -> None:
