@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from composer.plan import idmap
+
 # The first ID handed out by useradd, and the range size images need (IDs 0-65535).
 FIRST_SUBID = 100000
 SUBID_COUNT = 65536
@@ -79,20 +81,17 @@ def host_uid_for(
 
     Rootful Podman (user_uid 0) maps nothing: the UIDs are the same. Rootless, container UID 0
     is the user's own UID and UID N > 0 is the (N-1)th subordinate ID, counting through the
-    ranges in order; None when the ranges are too small to hold N.
+    ranges in order; None when the ranges are too small to hold N. composer.plan.idmap does
+    the arithmetic (for every userns_mode), so doctor and `up` agree.
     """
     if container_uid < 0:
         raise ValueError(f"a UID cannot be negative: {container_uid}")
     if user_uid == 0:
         return container_uid
-    if container_uid == 0:
-        return user_uid
-    offset = container_uid - 1
-    for entry in subuid_ranges:
-        if offset < entry.count:
-            return entry.start + offset
-        offset -= entry.count
-    return None
+    podman_map = idmap.rootless_map(
+        user_uid, [(entry.start, entry.count) for entry in subuid_ranges]
+    )
+    return idmap.host_id(container_uid, "", podman_map)
 
 
 def mapping_summary(user_uid: int, subuid_ranges: Sequence[SubIdRange]) -> str:

@@ -267,7 +267,16 @@ def test_bind_mount_owner_is_the_predicted_host_uid(
 # --- user namespaces --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("pod_mode", ["shared", "separate", "none"])
+@pytest.mark.parametrize(
+    ("pod_mode", "userns", "inside"),
+    [
+        ("shared", "keep-id", None),
+        ("separate", "keep-id", None),
+        ("none", "keep-id", None),
+        # keep-id:uid= moves the user to another container UID; still you on the host.
+        ("shared", "keep-id:uid=1000,gid=1000", 1000),
+    ],
+)
 def test_keep_id_runs_as_the_user_in_every_pod_mode(
     composer_rootless: Composer,
     user_workdir: Path,
@@ -277,12 +286,14 @@ def test_keep_id_runs_as_the_user_in_every_pod_mode(
     free_port: Callable[[], int],
     http_get: Callable[..., str],
     pod_mode: str,
+    userns: str,
+    inside: int | None,
 ) -> None:
     port = free_port()
     text = (
         "services:\n  web:\n"
         f"    image: {BUSYBOX}\n"
-        "    userns_mode: keep-id\n"
+        f"    userns_mode: '{userns}'\n"
         "    command: ['sh', '-c', 'id -u > /data/id && cp /data/id /data/index.html && "
         "exec httpd -f -p 8080 -h /data']\n"
         f"    ports: ['{port}:8080']\n"
@@ -293,7 +304,7 @@ def test_keep_id_runs_as_the_user_in_every_pod_mode(
     os.chown(user_workdir / "data", test_user.uid, test_user.uid)
 
     composer_rootless("--pod-mode", pod_mode, "up", "-d", cwd=user_workdir)
-    assert http_get(port).strip() == str(test_user.uid)
+    assert http_get(port).strip() == str(test_user.uid if inside is None else inside)
     written = wait_for_file(user_workdir / "data" / "id")
     assert written.st_uid == test_user.uid
     assert written.st_gid == pwd.getpwnam(test_user.name).pw_gid
@@ -339,7 +350,15 @@ def test_userns_host_in_the_shared_pod(
     composer_rootless("down", cwd=user_workdir)
 
 
-@pytest.mark.parametrize("pod_mode", ["shared", "separate", "none"])
+@pytest.mark.parametrize(
+    ("pod_mode", "userns", "size"),
+    [
+        ("shared", "auto", 1024),  # the podman CLI's size for a bare `auto`
+        ("separate", "auto", 1024),
+        ("none", "auto", 1024),
+        ("shared", "auto:size=2048", 2048),
+    ],
+)
 def test_userns_auto_in_every_pod_mode(
     composer_rootless: Composer,
     user_workdir: Path,
@@ -347,8 +366,10 @@ def test_userns_auto_in_every_pod_mode(
     user_podman: Podman,
     user_busybox_image: str,
     pod_mode: str,
+    userns: str,
+    size: int,
 ) -> None:
-    write_project(user_workdir, userns_writer("auto"), test_user)
+    write_project(user_workdir, userns_writer(userns), test_user)
     data = open_data_dir(user_workdir)
     composer_rootless("--pod-mode", pod_mode, "up", "-d", cwd=user_workdir)
     written = wait_for_file(data / "id")
@@ -359,8 +380,8 @@ def test_userns_auto_in_every_pod_mode(
     assert start <= written.st_uid < start + count
     name = f"{composer_rootless.project}-web-1"
     pid = user_podman("inspect", "--format", "{{.State.Pid}}", name).stdout.strip()
-    inside, outside, size = Path(f"/proc/{pid}/uid_map").read_text().split()[:3]
-    assert (inside, size) == ("0", "1024")  # the podman CLI's size for a bare `auto`
+    inside, outside, mapped = Path(f"/proc/{pid}/uid_map").read_text().split()[:3]
+    assert (inside, int(mapped)) == ("0", size)
     assert int(outside) == written.st_uid
     composer_rootless("--pod-mode", pod_mode, "down", cwd=user_workdir)
     assert nothing_left(user_podman, composer_rootless.project) == {}
