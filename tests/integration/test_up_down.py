@@ -406,3 +406,19 @@ def test_postgres_rows_survive_stop_start_and_down_up(
     composer("up", "--wait", cwd=tmp_path, timeout=120)
     assert inspect(root_podman, db)["Id"] != first_id  # a new container, the same volume
     assert _psql(root_podman, db, "SELECT * FROM notes ORDER BY id") == rows
+
+
+def test_down_without_the_compose_file_works_from_the_labels(
+    composer: Composer, root_podman: Podman, project_name: str, tmp_path: Path
+) -> None:
+    project, elsewhere = tmp_path / "project", tmp_path / "elsewhere"
+    project.mkdir()
+    elsewhere.mkdir()
+    write_compose(project, VOLUME_PROJECT)
+    composer("up", "-d", cwd=project)
+    assert len(container_ids(root_podman, project_name)) == 2
+
+    composer("down", "-v", cwd=elsewhere)  # `-p NAME` alone: services come from the labels
+    assert project_objects(root_podman, project_name) == dict.fromkeys(
+        ("container", "pod", "network", "volume"), []
+    )
