@@ -12,6 +12,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from composer.errors import ComposerError
+from composer.ops.resources import create_host_paths
+from composer.plan.image_volumes import bind_nested_image_volumes
+from composer.plan.labels import SERVICE
 from composer.plan.specs import ContainerSpec
 from composer.progress import Progress
 from composer.runtime.base import Runtime
@@ -68,6 +71,8 @@ class ContainerSteps:
             self.start(spec.name)
 
     def _create(self, spec: ContainerSpec) -> str:
+        spec = bind_nested_image_volumes(spec, self.runtime.image_volumes(spec.image))
+        create_host_paths([(spec.labels.get(SERVICE, spec.name), spec)])
         # Images were found or pulled before anything was created.
         return self.runtime.create_container(spec, pull_missing=False)
 

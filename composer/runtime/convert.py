@@ -218,3 +218,10 @@ def build_failure(reason: str, log: Iterable[bytes]) -> str:
             lines += str(item.get("stream", "")).splitlines()
     tail = [line for line in lines if line.strip()][-BUILD_LOG_TAIL:]
     return "\n".join([reason.strip(), *(f"  {line}" for line in tail)])
+
+
+def image_volumes(inspect: Mapping[str, Any]) -> tuple[str, ...]:
+    """The VOLUME paths of a libpod image inspect answer, sorted."""
+    config = inspect.get("Config") or {}
+    volumes = config.get("Volumes") or {}
+    return tuple(sorted(str(path) for path in volumes))

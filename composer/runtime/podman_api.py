@@ -336,6 +336,12 @@ class PodmanRuntime:
         raw = self._json("get", f"/images/{ref}/json", f'image "{ref}": cannot inspect')
         return str(raw.get("Id", ""))
 
+    def image_volumes(self, ref: str) -> tuple[str, ...]:
+        if not self.image_exists(ref):
+            return ()
+        raw = self._json("get", f"/images/{ref}/json", f'image "{ref}": cannot inspect')
+        return convert.image_volumes(raw)
+
     def pull_image(self, ref: str) -> str:
         return self._pull(ref, what=f'image "{ref}" is not available locally')
 

@@ -257,6 +257,9 @@ class FakeRuntime:
     def image_id(self, ref: str) -> str | None:
         return "sha256:1"
 
+    def image_volumes(self, ref: str) -> tuple[str, ...]:
+        return ()
+
     def pull_image(self, ref: str) -> str:
         raise AssertionError("the lifecycle commands pull nothing")
 
