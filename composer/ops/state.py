@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from composer.plan import labels
+from composer.plan.names import pod_name
 from composer.runtime.base import ContainerInfo, NetworkInfo, PodInfo, Runtime, VolumeInfo
 
 
@@ -53,7 +54,28 @@ def observe(runtime: Runtime, project: str, *, resources: bool = True) -> Observ
     selector = _project_filter(project)
     state = ObservedState(project, containers=runtime.list_containers(selector))
     state.pods = runtime.list_pods(selector)
+    adopted = adoptable_pod(runtime, state)
+    if adopted is not None:
+        state.pods.append(adopted)
     if resources:
         state.networks = runtime.list_networks(selector)
         state.volumes = runtime.list_volumes(selector)
     return state
+
+
+def adoptable_pod(runtime: Runtime, state: ObservedState) -> PodInfo | None:
+    """podman-compose's unlabelled `pod_<project>`, when only the project's containers are in it.
+
+    podman-compose labels its containers (which composer finds) but not its pod; adopting the
+    pod lets `up` replace it and `down` remove it instead of failing on the taken name.
+    """
+    name = pod_name(state.project)
+    if not state.containers or any(pod.name == name for pod in state.pods):
+        return None
+    ours = {info.name for info in state.containers}
+    for pod in runtime.list_pods({}):
+        if pod.name != name:
+            continue
+        members = {member for member in pod.containers if member != f"{pod.id[:12]}-infra"}
+        return pod if members and members <= ours else None
+    return None
