@@ -1,4 +1,4 @@
-"""Networking checks: the rootless network helper, /dev/net/tun, ping, and unprivileged ports."""
+"""Networking checks: the rootless network helper, /dev/net/tun, ping, unprivileged ports, DNS."""
 
 from __future__ import annotations
 
@@ -128,5 +128,42 @@ def check_low_ports(ctx: Context) -> list[Check]:
             "low-ports",
             f"rootless containers can publish ports from {start} up "
             "(net.ipv4.ip_unprivileged_port_start)",
+        )
+    ]
+
+
+# Where Debian, Fedora and the upstream packages put the DNS helper of each network backend.
+DNS_HELPERS = {
+    "cni": (
+        "dnsname",
+        ("/usr/lib/cni/dnsname", "/usr/libexec/cni/dnsname", "/opt/cni/bin/dnsname"),
+    ),
+    "netavark": (
+        "aardvark-dns",
+        ("/usr/lib/podman/aardvark-dns", "/usr/libexec/podman/aardvark-dns"),
+    ),
+}
+DNS_PACKAGES = {
+    "cni": "golang-github-containernetworking-plugin-dnsname",
+    "netavark": "aardvark-dns",
+}
+
+
+def check_dns(ctx: Context) -> list[Check]:
+    """Names resolve between containers on a network only with the backend's DNS helper."""
+    backend = ctx.info.get("host", "networkBackend")
+    if backend not in DNS_HELPERS:
+        return []
+    helper, paths = DNS_HELPERS[backend]
+    found = next((path for path in paths if ctx.host.stat(path) is not None), None)
+    if found is not None:
+        return [ok("dns", f"{helper} ({found}) gives {backend} networks DNS")]
+    return [
+        warning(
+            "dns",
+            f"{helper} is not installed: on {backend} networks container names do not resolve, "
+            "so services in pod modes separate and none cannot reach each other by name "
+            "(shared mode is not affected: its names are in /etc/hosts)",
+            ctx.install_command(DNS_PACKAGES[backend]),
         )
     ]

@@ -10,6 +10,7 @@ from composer.doctor.check import Check, Status
 from composer.doctor.checks_engine import check_cgroups, check_oci_runtime, check_storage
 from composer.doctor.checks_limits import check_ulimits
 from composer.doctor.checks_network import (
+    check_dns,
     check_low_ports,
     check_network_tool,
     check_ping,
@@ -52,6 +53,7 @@ HOST_CHECKS: tuple[HostCheck, ...] = (
     check_network_tool,
     check_tun,
     check_ping,
+    check_dns,
     check_low_ports,
     check_containers_conf,
     check_cgroups,

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from composer.doctor.checks_network import (
+    check_dns,
     check_low_ports,
     check_network_tool,
     check_ping,
     check_tun,
 )
-from tests.unit.doctor.fakes import CAPABILITIES, context, root_host, rootless_host, shown
+from composer.doctor.host import FileInfo
+from tests.unit.doctor.fakes import (
+    CAPABILITIES,
+    PROGRAM,
+    context,
+    root_host,
+    rootless_host,
+    shown,
+)
 
 NO_NET_RAW = CAPABILITIES.replace("CAP_NET_RAW,", "")
 
@@ -131,3 +140,36 @@ def test_low_ports() -> None:
         "ok       low-ports: rootless containers can publish any port"
     ]
     assert check_low_ports(context(root_host())) == []
+
+
+def test_dns_on_cni_with_dnsname() -> None:
+    host = root_host()
+    host.set_info("host", "networkBackend", "cni")
+    host.stats["/usr/lib/cni/dnsname"] = FileInfo(PROGRAM, 0)
+    assert shown(check_dns(context(host))) == [
+        "ok       dns: dnsname (/usr/lib/cni/dnsname) gives cni networks DNS"
+    ]
+
+
+def test_dns_on_cni_without_dnsname() -> None:
+    host = root_host()
+    host.set_info("host", "networkBackend", "cni")
+    assert shown(check_dns(context(host))) == [
+        "warning  dns: dnsname is not installed: on cni networks container names do not resolve,"
+        " so services in pod modes separate and none cannot reach each other by name (shared"
+        " mode is not affected: its names are in /etc/hosts)",
+        "         fix: apt-get install golang-github-containernetworking-plugin-dnsname",
+    ]
+
+
+def test_dns_on_netavark_with_aardvark() -> None:
+    host = root_host()
+    host.set_info("host", "networkBackend", "netavark")
+    host.stats["/usr/lib/podman/aardvark-dns"] = FileInfo(PROGRAM, 0)
+    assert shown(check_dns(context(host))) == [
+        "ok       dns: aardvark-dns (/usr/lib/podman/aardvark-dns) gives netavark networks DNS"
+    ]
+
+
+def test_dns_unknown_backend_says_nothing() -> None:
+    assert check_dns(context(root_host())) == []
