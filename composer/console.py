@@ -5,6 +5,20 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+# One switch per process, set from `-v/--verbose` before a command runs.
+_settings = {"verbose": False}
+
+
+def set_verbose(enabled: bool) -> None:
+    """`-v/--verbose`: show what composer does (files loaded, Podman service, API requests)."""
+    _settings["verbose"] = enabled
+
+
+def debug(text: str) -> None:
+    """A line for `-v` only, on stderr; never give it values that may hold secrets."""
+    if _settings["verbose"]:
+        err(f"debug: {text}")
+
 
 def out(text: str = "", *, end: str = "\n") -> None:
     """Print a command's result on stdout."""

@@ -72,6 +72,7 @@ def main_options(
     ] = None,
 ) -> None:
     """Run Compose projects on Podman."""
+    console.set_verbose(verbose)
     environ = dict(os.environ)
     files = tuple(file or ())
     env_files = tuple(env_file) if env_file else None

@@ -63,6 +63,10 @@ class Session:
         from composer.loader.pipeline import load
 
         project = load(self.load_options(**overrides))
+        console.debug(
+            f"project {project.name}: {', '.join(project.files)} "
+            f"(working directory {project.working_dir})"
+        )
         for warning in project.warnings:
             console.warn(warning)
         return project

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -11,6 +12,7 @@ import podman
 import requests
 from podman.errors import APIError, BuildError, PodmanError
 
+from composer import console
 from composer.errors import PodmanUnavailableError, RuntimeOperationError
 from composer.plan.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
 from composer.runtime import convert, specgen
@@ -32,6 +34,12 @@ from composer.runtime.base import (
 STOP_GRACE = 30  # seconds added to a stop timeout before the HTTP request gives up
 
 
+def _log_request(method: str, path: str, status: int, started: float) -> None:
+    # Method, path and status only: request bodies carry environment values (secrets).
+    elapsed = (time.monotonic() - started) * 1000
+    console.debug(f"podman API: {method.upper()} {path} -> {status} ({elapsed:.0f} ms)")
+
+
 class PodmanRuntime:
     """A Runtime talking to one Podman API service; URL from composer.runtime.socket."""
 
@@ -47,8 +55,10 @@ class PodmanRuntime:
 
     def _request(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
         """Send one request; turn every failure into a composer error that names `what`."""
+        started = time.monotonic()
         try:
             response = getattr(self._api, method)(path, **kwargs)
+            _log_request(method, path, response.status_code, started)
             response.raise_for_status()
         except APIError as error:
             self._fail(what, convert.podman_message(error.explanation, str(error)))
@@ -71,12 +81,14 @@ class PodmanRuntime:
         raise RuntimeOperationError(f"{what}: {said}")
 
     def _exists(self, path: str) -> bool:
+        started = time.monotonic()
         try:
             response = self._api.get(path)
         except requests.exceptions.ConnectionError as error:
             raise PodmanUnavailableError(
                 f"lost the connection to Podman at {self.url}: {error}"
             ) from None
+        _log_request("get", path, response.status_code, started)
         return bool(response.status_code == 204)
 
     def _json(self, method: str, path: str, what: str, **kwargs: Any) -> Any:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from composer import console
 from composer.errors import PodmanUnavailableError
 
 ROOTFUL_SOCKET = "/run/podman/podman.sock"
@@ -267,7 +268,9 @@ def resolve_url(
     explicit = _explicit(podman_url, env)
     if explicit is not None:
         # The user named a service: falling back to another one would hide their mistake.
-        return _require(explicit)
+        url = _require(explicit)
+        console.debug(f"Podman service: {url} (from {explicit.origin})")
+        return url
     podman = shutil.which("podman", path=env.get("PATH"))
     if podman is None:
         raise PodmanUnavailableError(
@@ -276,7 +279,9 @@ def resolve_url(
     found = candidates(env, user, lambda: _own_or_reported(podman, env, user))
     for candidate in found:
         if ping(candidate.url):
+            console.debug(f"Podman service: {candidate.url} ({candidate.origin} answers)")
             return candidate.url
+        console.debug(f"Podman service: nothing answers at {candidate.url} ({candidate.origin})")
     return start_private(podman, env, user, idle_seconds, start_timeout)
 
 
@@ -304,4 +309,8 @@ def start_private(
             sock.unlink()  # a stale socket from a service that exited
         proc, log_path = start_service(podman, sock, environ, idle_seconds)
         wait_until_answers(url, proc, log_path, start_timeout)
+        console.debug(
+            f"Podman service: started `podman system service --time={idle_seconds}` "
+            f"at {url} (log {log_path})"
+        )
     return url
