@@ -31,7 +31,7 @@ from composer.ops.resources import (
 from composer.ops.startup import EarlyExits, WaitRun, stop_project
 from composer.ops.state import ObservedState, observe
 from composer.ops.up_services import ServiceRun, failure_hint, failure_messages, not_started
-from composer.plan.converge import Convergence, ConvergeOptions, converge
+from composer.plan.converge import KEPT_BY_NO_RECREATE, Convergence, ConvergeOptions, converge
 from composer.plan.podmode import PodMode
 from composer.plan.translate import ProjectPlan, plan_project
 from composer.progress import Progress, lines_only
@@ -121,6 +121,22 @@ def run_interruptibly(task: Callable[[], T], cancel: threading.Event, progress: 
     return box["value"]
 
 
+def nothing_to_do(convergence: Convergence) -> str:
+    """The line for an `up` that changed nothing; it names what --no-recreate kept as it was."""
+    noops = [a for a in convergence.actions if a.kind == "noop"]
+    kept = [a.name for a in noops if a.reason == KEPT_BY_NO_RECREATE]
+    if not kept:
+        return f"Nothing to do: all {_containers(len(noops))} up to date."
+    return (
+        f"Nothing to do: {_containers(len(noops) - len(kept))} up to date, {len(kept)} kept as "
+        f"they are by --no-recreate although the file changed them ({', '.join(kept)})."
+    )
+
+
+def _containers(count: int) -> str:
+    return f"{count} container is" if count == 1 else f"{count} containers are"
+
+
 @dataclass
 class Up:
     """One `up` run."""
@@ -148,8 +164,7 @@ class Up:
                 stop_gracefully(self._stopper(plan), self.progress.message)
             raise
         if not changed and not self.options.no_start:
-            running = sum(1 for a in convergence.actions if a.kind == "noop")
-            self.progress.message(f"Nothing to do: all {running} containers are up to date.")
+            self.progress.message(nothing_to_do(convergence))
         if self.options.no_start:
             return 0
         if self.options.wait:

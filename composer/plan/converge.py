@@ -84,6 +84,9 @@ class ConvergeOptions:
     no_start: bool = False
 
 
+KEPT_BY_NO_RECREATE = "changed, kept by --no-recreate"
+
+
 @dataclass(frozen=True)
 class ContainerAction:
     """One step for one container; `existing` is the current container's name, if any."""
@@ -306,10 +309,11 @@ class _Decider:
                 existing=record.name,
                 start=not self.options.no_start,
             )
+        kept = KEPT_BY_NO_RECREATE if self._diverged(spec, record, image_id) else ""
         if record.state.lower() in UP_STATES or self.options.no_start:
-            return ContainerAction("noop", service, record.name, number, existing=record.name)
+            return ContainerAction("noop", service, record.name, number, kept, existing=record.name)
         return ContainerAction(
-            "start", service, record.name, number, "stopped", existing=record.name
+            "start", service, record.name, number, kept or "stopped", existing=record.name
         )
 
     def _recreate_reason(self, spec: ContainerSpec, record: ContainerRecord, image_id: str) -> str:
@@ -319,6 +323,11 @@ class _Decider:
             return "forced"
         if self.strategy == "never":
             return ""
+        return self._diverged(spec, record, image_id)
+
+    @staticmethod
+    def _diverged(spec: ContainerSpec, record: ContainerRecord, image_id: str) -> str:
+        """Why the container no longer matches the file, or "" when it does."""
         if record.labels.get(labels.CONFIG_HASH) != spec.labels.get(labels.CONFIG_HASH):
             return "configuration changed"
         current = record.labels.get(labels.IMAGE) or record.image_id

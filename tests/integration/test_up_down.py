@@ -113,8 +113,12 @@ def test_up_twice_changes_nothing_and_a_change_recreates_only_its_service(
 
     # --no-recreate keeps a changed container; --force-recreate replaces an unchanged one.
     write_compose(tmp_path, colour_file("red"))
-    composer("up", "-d", "--no-recreate", cwd=tmp_path)
+    kept = composer("up", "-d", "--no-recreate", cwd=tmp_path)
     assert container_ids(root_podman, project_name) == after
+    assert (
+        "Nothing to do: 1 container is up to date, 1 kept as they are by --no-recreate "
+        f"although the file changed them ({app})."
+    ) in kept.stderr
     composer("up", "-d", "--force-recreate", "cache", cwd=tmp_path)
     forced = container_ids(root_podman, project_name)
     assert forced[cache] != after[cache]

@@ -191,6 +191,9 @@ def test_no_recreate_keeps_changed_containers_and_pod(project: ProjectLoader) ->
     assert result.pod is not None
     assert result.pod.kind == "keep"
     assert set(result.kinds.values()) == {"noop"}
+    kept = {a.name: a.reason for a in result.actions}
+    assert kept["demo-db-1"] == "changed, kept by --no-recreate"
+    assert kept["demo-web-1"] == ""
 
 
 def test_force_recreate_targets_only(project: ProjectLoader) -> None:
@@ -379,4 +382,18 @@ def test_recreated_specs_carry_the_new_hash(project: ProjectLoader) -> None:
     assert (
         label_map(action)[labels.CONFIG_HASH]
         == plan.containers["web"][0].labels[labels.CONFIG_HASH]
+    )
+
+
+def test_the_nothing_to_do_line_names_what_no_recreate_kept(project: ProjectLoader) -> None:
+    from composer.ops.up import nothing_to_do
+
+    plan = make_plan(project)
+    same = converge(plan, running(plan), current_pod(plan))
+    assert nothing_to_do(same) == "Nothing to do: all 4 containers are up to date."
+    records = changed(running(plan), "demo-db-1", **{labels.CONFIG_HASH: "old"})
+    kept = converge(plan, records, current_pod(plan), ConvergeOptions(no_recreate=True))
+    assert nothing_to_do(kept) == (
+        "Nothing to do: 3 containers are up to date, 1 kept as they are by --no-recreate "
+        "although the file changed them (demo-db-1)."
     )
