@@ -89,11 +89,14 @@ def dry_run(session: Session, prepared: Prepared, options: UpOptions) -> None:
 
     plan = prepared.plan
     try:
-        observed = observe(session.runtime(), prepared.project.name)
+        runtime = session.runtime()
+        observed = observe(runtime, prepared.project.name)
     except PodmanUnavailableError as error:
         console.warn(f"{error.message}; showing the commands for a project that does not exist")
         lines = render(plan)
     else:
+        # The same refusals as a real `up`: a dry run that passes must not hide them.
+        check_host(session, prepared, runtime, options)
         pod = next((p for p in observed.pods if plan.pod and p.name == plan.pod.name), None)
         steps = converge(plan, observed.containers, pod, options.converge_options())
         lines = render(

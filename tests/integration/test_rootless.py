@@ -505,6 +505,10 @@ def test_keep_id_refused_as_root_before_anything_is_created(
     )
     # Podman itself would have left an empty pod behind (see test_podman_userns_facts).
     assert nothing_left(root_podman, composer.project) == {}
+    # A dry run refuses it too, rather than print commands that would fail.
+    dry = composer("--dry-run", "up", "-d", cwd=tmp_path, check=False)
+    assert (dry.returncode, dry.stdout) == (1, "")
+    assert dry.stderr.splitlines()[0] == result.stderr.splitlines()[0]
 
 
 def test_podman_userns_facts(
