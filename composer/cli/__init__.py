@@ -123,9 +123,12 @@ def _register() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; a ComposerError becomes `error: ...` and exit code 1."""
+    from composer.cli.argv import hoist_dry_run
+
     _register()
+    words = hoist_dry_run(sys.argv[1:] if argv is None else argv)
     try:
-        app(args=argv, standalone_mode=True)
+        app(args=words, standalone_mode=True)
     except ComposerError as exc:
         if os.environ.get("COMPOSER_DEBUG"):
             raise

@@ -321,6 +321,8 @@ def test_dry_run_touches_nothing(
         code, _, err = run(capsys, "--dry-run", command)
         assert code == 0
         assert err.startswith("warning: --dry-run: ")
+        # docker compose takes --dry-run after the command too
+        assert run(capsys, command, "--dry-run")[:3] == (0, "", err)
     assert fake.calls == []
 
 
