@@ -7,9 +7,12 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
+from composer.errors import ConfigError
 from composer.model import Project
 from composer.plan import idmap
+from composer.plan.file_copies import owner_notes
 from composer.plan.ownership import OwnershipNote, ownership_notes
+from composer.plan.podman_secrets import missing_secrets
 from composer.plan.podmode import PodMode
 from composer.plan.preflight import check_host
 from composer.runtime.base import Runtime
@@ -103,8 +106,12 @@ def preflight(
     """Raise for what this Podman refuses; return the ownership notes `up` should print."""
     facts = RuntimeFacts(runtime, local=is_local(podman_url))
     check_host(project, pod_mode, facts, scales)
-    return [
+    missing = missing_secrets(project, runtime.secret_exists)
+    if missing:
+        raise ConfigError(missing)
+    notes = [
         f"{note.line()}; to let it write there, run `{note.fix()}`"
         for note in ownership_notes(project, facts, scales)
         if needs_note(note)
     ]
+    return [*notes, *owner_notes(project)]

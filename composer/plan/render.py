@@ -89,7 +89,12 @@ def _container_argvs(action: ContainerAction) -> list[Argv]:
     """Create (and start) new containers; start stopped ones; restart dependents."""
     if action.kind in ("create", "recreate") and action.spec is not None:
         start = [["podman", "start", action.name]] if action.start else []
-        return [create_argv(action.spec), *start]
+        # The content stays out of the output: it may be a secret.
+        copies = [
+            ["podman", "cp", f"<{copy.what}>", f"{action.name}:{copy.target}"]
+            for copy in action.spec.copies
+        ]
+        return [create_argv(action.spec), *copies, *start]
     if action.kind == "start":
         return [["podman", "start", action.existing]]
     if action.kind == "restart":

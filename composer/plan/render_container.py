@@ -211,7 +211,11 @@ def _storage(spec: ContainerSpec) -> Argv:
     argv = repeated("--tmpfs", spec.tmpfs)
     for entry in spec.mounts:
         argv += mount(entry)
-    return argv + repeated("--volumes-from", spec.volumes_from)
+    secrets = [
+        f"{ref.name},type=mount,target={ref.target},uid={ref.uid},gid={ref.gid},mode={ref.mode:o}"
+        for ref in spec.secrets
+    ]
+    return argv + repeated("--volumes-from", spec.volumes_from) + repeated("--secret", secrets)
 
 
 def _networking(spec: ContainerSpec) -> Argv:

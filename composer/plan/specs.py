@@ -67,6 +67,28 @@ class MountSpec:
 
 
 @dataclass(frozen=True)
+class FileCopySpec:
+    """A secret or config with no host file: its content is copied into the container."""
+
+    what: str  # `secret "token"`, for messages
+    target: str  # absolute path in the container
+    content: bytes = field(repr=False)  # may be a secret: never printed
+    mode: int = 0o444
+    owner: str = ""  # the file's uid:gid as asked; Podman gives copies to the container's user
+
+
+@dataclass(frozen=True)
+class SecretRefSpec:
+    """An external secret: a Podman secret object that Podman mounts into the container."""
+
+    name: str  # the Podman secret's name
+    target: str  # absolute path in the container
+    uid: int = 0
+    gid: int = 0
+    mode: int = 0o444
+
+
+@dataclass(frozen=True)
 class HealthcheckSpec:
     """What Podman stores as the container's healthcheck; composer also runs it itself."""
 
@@ -198,6 +220,8 @@ class ContainerSpec:
     pid: str = ""
     group_add: tuple[str, ...] = ()
     volumes_from: tuple[str, ...] = ()  # "container[:ro|rw]"
+    copies: tuple[FileCopySpec, ...] = ()  # written in after create, before the first start
+    secrets: tuple[SecretRefSpec, ...] = ()  # external secrets, from Podman's secret store
 
 
 @dataclass(frozen=True)

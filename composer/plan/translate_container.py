@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from composer.model import Service
 from composer.model.references import CONTAINER_PREFIX, namespace_service, volumes_from_service
 from composer.plan import labels, names
+from composer.plan.file_copies import file_copies
+from composer.plan.podman_secrets import podman_secrets
 from composer.plan.ports import expose_specs, port_specs
 from composer.plan.specs import ContainerSpec, HostEntry, NetworkAttachment, PortSpec
 from composer.plan.translate_context import PlanContext
@@ -96,6 +98,8 @@ def container_spec(ctx: PlanContext, service: Service, number: int) -> Container
         dns_opt=networking.dns_opt,
         extra_hosts=networking.extra_hosts,
         network_mode=networking.network_mode,
+        copies=file_copies(ctx.project, service),
+        secrets=podman_secrets(ctx.project, service),
     )
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import struct
+import tarfile
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
 
+from composer.plan.specs import FileCopySpec
 from composer.runtime.base import (
     ContainerInfo,
     ContainerState,
@@ -225,3 +229,21 @@ def image_volumes(inspect: Mapping[str, Any]) -> tuple[str, ...]:
     config = inspect.get("Config") or {}
     volumes = config.get("Volumes") or {}
     return tuple(sorted(str(path) for path in volumes))
+
+
+def files_tar(copies: Iterable[FileCopySpec]) -> bytes:
+    """A tar of files at absolute paths, for Podman's copy API to unpack at `/`.
+
+    Podman creates missing parent directories and makes the container's user own the files
+    (it ignores the tar's owners), so only the mode is set here.
+    """
+    buffer = io.BytesIO()
+    now = time.time()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        for copy in copies:
+            info = tarfile.TarInfo(copy.target.lstrip("/"))
+            info.size = len(copy.content)
+            info.mode = copy.mode
+            info.mtime = now
+            tar.addfile(info, io.BytesIO(copy.content))
+    return buffer.getvalue()

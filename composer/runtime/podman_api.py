@@ -80,7 +80,7 @@ class PodmanRuntime:
             )
         raise RuntimeOperationError(f"{what}: {said}")
 
-    def _exists(self, path: str) -> bool:
+    def _exists(self, path: str, found: int = 204) -> bool:
         started = time.monotonic()
         try:
             response = self._api.get(path)
@@ -89,7 +89,7 @@ class PodmanRuntime:
                 f"lost the connection to Podman at {self.url}: {error}"
             ) from None
         _log_request("get", path, response.status_code, started)
-        return bool(response.status_code == 204)
+        return bool(response.status_code == found)
 
     def _json(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
         return self._request(method, path, what, **kwargs).json()
@@ -172,7 +172,24 @@ class PodmanRuntime:
             self._pull(spec.image, what=f'{what}: image "{spec.image}" not found locally')
         body = json.dumps(specgen.container_body(spec))
         raw = self._json("post", "/containers/create", f"{what}: cannot create", data=body)
+        if spec.copies:
+            self._copy_in(spec)
         return str(raw.get("Id", ""))
+
+    def _copy_in(self, spec: ContainerSpec) -> None:
+        """Write secrets and configs into the new container; without them it must not stay."""
+        what = f"container {spec.name}: cannot copy in {', '.join(c.what for c in spec.copies)}"
+        try:
+            self._request(
+                "put",
+                f"/containers/{spec.name}/archive",
+                what,
+                params={"path": "/"},
+                data=convert.files_tar(spec.copies),
+            )
+        except RuntimeOperationError:
+            self._request("delete", f"/containers/{spec.name}", what, params={"force": True})
+            raise
 
     def start_container(self, name: str) -> None:
         self._request("post", f"/containers/{name}/start", f"container {name}: cannot start")
@@ -336,6 +353,10 @@ class PodmanRuntime:
 
     def volume_exists(self, name: str) -> bool:
         return self._exists(f"/volumes/{name}/exists")
+
+    def secret_exists(self, name: str) -> bool:
+        # Podman 4.3 has no /secrets/{name}/exists; inspecting answers 404 for a missing one.
+        return self._exists(f"/secrets/{name}/json", found=200)
 
     # -- images -------------------------------------------------------------------------------
 

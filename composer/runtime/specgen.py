@@ -154,7 +154,12 @@ def storage(spec: ContainerSpec) -> Json:
                 {"destination": mount.target, "type": mount.type, "source": source}
                 | {"options": options}
             )
-    return {"mounts": mounts, "volumes": volumes}
+    secrets = [
+        {"Source": ref.name, "Target": ref.target, "UID": ref.uid, "GID": ref.gid}
+        | {"Mode": ref.mode}
+        for ref in spec.secrets
+    ]
+    return {"mounts": mounts, "volumes": volumes, "secrets": secrets}
 
 
 def security(options: tuple[str, ...], owner: str) -> Json:

@@ -251,6 +251,9 @@ class FakeRuntime:
     def volume_exists(self, name: str) -> bool:
         return False
 
+    def secret_exists(self, name: str) -> bool:
+        return False
+
     def image_exists(self, ref: str) -> bool:
         return True
 
