@@ -1,23 +1,18 @@
-"""The Runtime on the Podman REST API through podman-py: the only module that imports podman."""
+"""The Runtime on the Podman REST API through podman-py (composer.runtime alone imports podman)."""
 
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
-import podman
 import requests
-from podman.errors import APIError, BuildError, PodmanError
+from podman.errors import PodmanError
 
-from composer import console
-from composer.errors import PodmanUnavailableError, RuntimeOperationError
+from composer.errors import RuntimeOperationError
 from composer.plan.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
 from composer.runtime import convert, specgen
 from composer.runtime.base import (
-    BuildRequest,
     ContainerInfo,
     ContainerState,
     ExecResult,
@@ -30,69 +25,13 @@ from composer.runtime.base import (
     VersionInfo,
     VolumeInfo,
 )
+from composer.runtime.podman_images import PodmanImages
 
 STOP_GRACE = 30  # seconds added to a stop timeout before the HTTP request gives up
 
 
-def _log_request(method: str, path: str, status: int, started: float) -> None:
-    # Method, path and status only: request bodies carry environment values (secrets).
-    elapsed = (time.monotonic() - started) * 1000
-    console.debug(f"podman API: {method.upper()} {path} -> {status} ({elapsed:.0f} ms)")
-
-
-class PodmanRuntime:
+class PodmanRuntime(PodmanImages):
     """A Runtime talking to one Podman API service; URL from composer.runtime.socket."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self._client = podman.PodmanClient(base_url=url)
-        self._api = self._client.api
-
-    def close(self) -> None:
-        self._client.close()  # type: ignore[no-untyped-call]
-
-    # -- plumbing -----------------------------------------------------------------------------
-
-    def _request(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
-        """Send one request; turn every failure into a composer error that names `what`."""
-        started = time.monotonic()
-        try:
-            response = getattr(self._api, method)(path, **kwargs)
-            _log_request(method, path, response.status_code, started)
-            response.raise_for_status()
-        except APIError as error:
-            self._fail(what, convert.podman_message(error.explanation, str(error)))
-        except requests.exceptions.ConnectionError as error:
-            raise PodmanUnavailableError(
-                f"{what}: lost the connection to the Podman service at {self.url}: {error}",
-                hint="run the command again; composer restarts its Podman service if needed",
-            ) from None
-        except PodmanError as error:
-            self._fail(what, str(error))
-        return response
-
-    def _fail(self, what: str, said: str) -> NoReturn:
-        port = convert.port_in_use(said)
-        if port is not None:
-            raise RuntimeOperationError(
-                f"{what}: port {port} is already in use on the host ({said})",
-                hint="stop what uses that port, or publish the service on another host port",
-            )
-        raise RuntimeOperationError(f"{what}: {said}")
-
-    def _exists(self, path: str, found: int = 204) -> bool:
-        started = time.monotonic()
-        try:
-            response = self._api.get(path)
-        except requests.exceptions.ConnectionError as error:
-            raise PodmanUnavailableError(
-                f"lost the connection to Podman at {self.url}: {error}"
-            ) from None
-        _log_request("get", path, response.status_code, started)
-        return bool(response.status_code == found)
-
-    def _json(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
-        return self._request(method, path, what, **kwargs).json()
 
     # -- engine -------------------------------------------------------------------------------
 
@@ -357,79 +296,6 @@ class PodmanRuntime:
     def secret_exists(self, name: str) -> bool:
         # Podman 4.3 has no /secrets/{name}/exists; inspecting answers 404 for a missing one.
         return self._exists(f"/secrets/{name}/json", found=200)
-
-    # -- images -------------------------------------------------------------------------------
-
-    def image_exists(self, ref: str) -> bool:
-        return self._exists(f"/images/{ref}/exists")
-
-    def image_id(self, ref: str) -> str | None:
-        if not self.image_exists(ref):
-            return None
-        raw = self._json("get", f"/images/{ref}/json", f'image "{ref}": cannot inspect')
-        return str(raw.get("Id", ""))
-
-    def image_volumes(self, ref: str) -> tuple[str, ...]:
-        if not self.image_exists(ref):
-            return ()
-        raw = self._json("get", f"/images/{ref}/json", f'image "{ref}": cannot inspect')
-        return convert.image_volumes(raw)
-
-    def pull_image(self, ref: str) -> str:
-        return self._pull(ref, what=f'image "{ref}" is not available locally')
-
-    def _pull(self, ref: str, what: str) -> str:
-        params = {"reference": ref, "policy": "missing"}
-        response = self._request(
-            "post",
-            "/images/pull",
-            f"{what} and could not be pulled",
-            params=params,
-            stream=True,
-            timeout=None,
-        )
-        image_id, error = convert.pull_outcome(response.iter_lines())
-        if error or not image_id:
-            raise RuntimeOperationError(
-                f"{what} and could not be pulled: {error or 'Podman reported no image'}",
-                hint="check the image name, or build the image locally first",
-            )
-        return image_id
-
-    def build_image(self, request: BuildRequest) -> str:
-        what = f'image "{request.tag}": build failed'
-        options: dict[str, Any] = {
-            "path": str(request.context),
-            "tag": request.tag,
-            "buildargs": dict(request.args),
-            "labels": dict(request.labels),
-            "pull": request.pull,
-            "nocache": request.no_cache,
-            # The podman CLI's default; the API's leaves a failed build's container behind.
-            "forcerm": True,
-        }
-        options["dockerfile"] = request.containerfile or _default_containerfile(request.context)
-        if request.target:
-            options["target"] = request.target
-        if request.network:
-            options["network_mode"] = request.network
-        try:
-            image, _ = self._client.images.build(**options)
-        except APIError as error:
-            self._fail(what, convert.podman_message(error.explanation, str(error)))
-        except BuildError as error:
-            reason = str(getattr(error, "msg", "") or error)
-            self._fail(what, convert.build_failure(reason, getattr(error, "build_log", None) or ()))
-        except PodmanError as error:
-            self._fail(what, str(getattr(error, "msg", "") or error))
-        return str(image.id)
-
-
-def _default_containerfile(context: Path) -> str:
-    """Podman's own choice: Containerfile, else Dockerfile (podman-py would invent a name)."""
-    if not (context / "Containerfile").exists() and (context / "Dockerfile").exists():
-        return "Dockerfile"
-    return "Containerfile"
 
 
 def _stop_params(timeout: int | None) -> tuple[dict[str, int], float | None]:
