@@ -11,7 +11,7 @@ from podman.errors import PodmanError
 
 from composer.errors import RuntimeOperationError
 from composer.plan.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
-from composer.runtime import convert, specgen
+from composer.runtime import convert, specgen, specgen_objects
 from composer.runtime.base import (
     ContainerInfo,
     ContainerState,
@@ -77,7 +77,7 @@ class PodmanRuntime(PodmanImages):
     # -- pods ---------------------------------------------------------------------------------
 
     def create_pod(self, spec: PodSpec) -> str:
-        body = json.dumps(specgen.pod_body(spec))
+        body = json.dumps(specgen_objects.pod_body(spec))
         raw = self._json("post", "/pods/create", f"pod {spec.name}: cannot create", data=body)
         return str(raw.get("Id", ""))
 
@@ -266,7 +266,7 @@ class PodmanRuntime(PodmanImages):
     # -- networks and volumes -----------------------------------------------------------------
 
     def create_network(self, spec: NetworkSpec) -> str:
-        body = json.dumps(specgen.network_body(spec))
+        body = json.dumps(specgen_objects.network_body(spec))
         raw = self._json(
             "post", "/networks/create", f"network {spec.name}: cannot create", data=body
         )
@@ -281,7 +281,7 @@ class PodmanRuntime(PodmanImages):
         return self._exists(f"/networks/{name}/exists")
 
     def create_volume(self, spec: VolumeSpec) -> str:
-        body = json.dumps(specgen.volume_body(spec))
+        body = json.dumps(specgen_objects.volume_body(spec))
         raw = self._json("post", "/volumes/create", f"volume {spec.name}: cannot create", data=body)
         return str(raw.get("Name", ""))
 

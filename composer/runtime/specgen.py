@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import signal
 from collections.abc import Mapping
 from typing import Any
@@ -13,13 +12,9 @@ from composer.plan.specs import (
     HealthcheckSpec,
     MountSpec,
     NetworkAttachment,
-    NetworkSpec,
-    PodSpec,
     PortSpec,
     ResourcesSpec,
-    SubnetSpec,
     UlimitSpec,
-    VolumeSpec,
 )
 from composer.runtime import idmappings
 
@@ -28,7 +23,7 @@ NANOSECONDS = 1_000_000_000
 CPU_PERIOD = 100_000
 
 
-def _drop_empty(body: Json) -> Json:
+def drop_empty(body: Json) -> Json:
     """Leave out unset values so Podman applies its own defaults."""
     return {key: value for key, value in body.items() if value not in (None, "", [], {}, False)}
 
@@ -63,7 +58,7 @@ def port_mapping(port: PortSpec) -> Json:
     }
     if port.range > 1:
         body["range"] = port.range
-    return _drop_empty(body)
+    return drop_empty(body)
 
 
 def networks_body(attachments: tuple[NetworkAttachment, ...]) -> Json:
@@ -77,7 +72,7 @@ def networks_body(attachments: tuple[NetworkAttachment, ...]) -> Json:
             "static_mac": net.mac_address,
             "interface_name": net.interface_name,
         }
-        result[net.name] = _drop_empty(options)
+        result[net.name] = drop_empty(options)
     return result
 
 
@@ -106,7 +101,7 @@ def rlimits(ulimits: tuple[UlimitSpec, ...]) -> list[Json]:
 
 def resource_limits(res: ResourcesSpec) -> Json:
     """An OCI LinuxResources object for memory, cpu and pids limits."""
-    memory = _drop_empty(
+    memory = drop_empty(
         {"limit": res.memory_limit, "reservation": res.memory_reservation, "swap": res.memory_swap}
     )
     cpu: Json = {"shares": res.cpu_shares, "cpus": res.cpuset}
@@ -114,7 +109,7 @@ def resource_limits(res: ResourcesSpec) -> Json:
         cpu["quota"] = int(res.cpus * CPU_PERIOD)
         cpu["period"] = CPU_PERIOD
     pids = {"limit": res.pids_limit} if res.pids_limit is not None else {}
-    return _drop_empty({"memory": memory, "cpu": _drop_empty(cpu), "pids": pids})
+    return drop_empty({"memory": memory, "cpu": drop_empty(cpu), "pids": pids})
 
 
 def _mount_options(mount: MountSpec) -> list[str]:
@@ -258,7 +253,7 @@ def log_configuration(driver: str, options: Mapping[str, str]) -> Json:
     """Podman keeps max-size and path as fields of its LogConfig, the rest as options."""
     rest = {k: v for k, v in options.items() if k not in ("max-size", "path")}
     size = human_size(options["max-size"]) if "max-size" in options else None
-    return _drop_empty(
+    return drop_empty(
         {"driver": driver, "path": options.get("path", ""), "size": size, "options": rest}
     )
 
@@ -282,10 +277,10 @@ def _namespaces(spec: ContainerSpec) -> Json:
         for key, value in (("userns", spec.userns), ("ipcns", spec.ipc), ("pidns", spec.pid))
         if value
     }
-    return found | _idmappings(spec.userns)
+    return found | userns_idmappings(spec.userns)
 
 
-def _idmappings(userns: str) -> Json:
+def userns_idmappings(userns: str) -> Json:
     mappings = idmappings.auto_idmappings(userns)
     return {"idmappings": mappings} if mappings else {}
 
@@ -324,7 +319,7 @@ def container_body(spec: ContainerSpec) -> Json:
         body.update(part)
     # stop_timeout 0 is meaningful (kill at once); keep it although it is falsy.
     kept = {"stop_timeout": body["stop_timeout"]} if body["stop_timeout"] is not None else {}
-    return _drop_empty(body) | kept
+    return drop_empty(body) | kept
 
 
 def device_path(host: str, container: str, permissions: str) -> str:
@@ -335,69 +330,3 @@ def device_path(host: str, container: str, permissions: str) -> str:
     if permissions:
         parts.append(permissions)
     return ":".join(parts)
-
-
-def pod_body(spec: PodSpec) -> Json:
-    """The PodSpecGenerator for POST /libpod/pods/create."""
-    body: Json = {
-        "name": spec.name,
-        "labels": dict(spec.labels),
-        "no_infra": not spec.infra,
-        "infra_image": spec.infra_image,
-        "portmappings": [port_mapping(p) for p in spec.ports],
-        "hostadd": [f"{h.name}:{h.ip}" for h in spec.hosts],
-        "dns_server": list(spec.dns),
-        "dns_search": list(spec.dns_search),
-        "dns_option": list(spec.dns_opt),
-        "Networks": networks_body(spec.networks),
-    }
-    if spec.networks:
-        body["netns"] = {"nsmode": "bridge"}
-    if spec.userns:
-        body["userns"] = namespace(spec.userns)
-        body.update(_idmappings(spec.userns))
-    body = _drop_empty(body)
-    # An empty list must be sent: left out, Podman would share its default set.
-    body["shared_namespaces"] = list(spec.share) if spec.infra else []
-    return body
-
-
-def lease_range(ip_range: str) -> Json:
-    """A CIDR ip_range as Podman's first/last usable lease addresses."""
-    net = ipaddress.ip_network(ip_range, strict=False)
-    first, last = net[0], net[-1]
-    if net.num_addresses > 2:
-        first, last = net[1], net[-2]
-    return {"start_ip": str(first), "end_ip": str(last)}
-
-
-def _subnet(subnet: SubnetSpec) -> Json:
-    body: Json = {"subnet": subnet.subnet, "gateway": subnet.gateway}
-    if subnet.ip_range:
-        body["lease_range"] = lease_range(subnet.ip_range)
-    return _drop_empty(body)
-
-
-def network_body(spec: NetworkSpec) -> Json:
-    """The network definition for POST /libpod/networks/create."""
-    body: Json = {
-        "name": spec.name,
-        "driver": spec.driver,
-        "labels": dict(spec.labels),
-        "options": dict(spec.options),
-        "internal": spec.internal,
-        "ipv6_enabled": spec.ipv6,
-        "subnets": [_subnet(s) for s in spec.subnets],
-    }
-    return _drop_empty(body) | {"dns_enabled": spec.dns_enabled}
-
-
-def volume_body(spec: VolumeSpec) -> Json:
-    """The body for POST /libpod/volumes/create."""
-    body: Json = {
-        "Name": spec.name,
-        "Driver": spec.driver,
-        "Options": dict(spec.options),
-        "Labels": dict(spec.labels),
-    }
-    return _drop_empty(body)

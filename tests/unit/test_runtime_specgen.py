@@ -21,7 +21,7 @@ from composer.plan.specs import (
     SubnetSpec,
     VolumeSpec,
 )
-from composer.runtime import specgen
+from composer.runtime import specgen, specgen_objects
 
 
 def body(**fields: object) -> dict[str, object]:
@@ -60,7 +60,7 @@ def test_auto_userns_carries_its_idmappings() -> None:
         },
     }
     assert "idmappings" not in body(userns="keep-id")
-    pod = specgen.pod_body(PodSpec(name="pod_q", userns="auto"))
+    pod = specgen_objects.pod_body(PodSpec(name="pod_q", userns="auto"))
     assert pod["userns"] == {"nsmode": "auto"}
     assert pod["idmappings"]["AutoUserNs"] is True
 
@@ -221,7 +221,7 @@ def test_pod_body() -> None:
         hosts=(HostEntry("web", "127.0.0.1"),),
         dns=("10.0.0.53",),
     )
-    assert specgen.pod_body(pod) == {
+    assert specgen_objects.pod_body(pod) == {
         "name": "pod_p",
         "labels": {"a": "b"},
         "portmappings": [{"container_port": 80, "host_port": 8080, "protocol": "tcp"}],
@@ -229,7 +229,7 @@ def test_pod_body() -> None:
         "dns_server": ["10.0.0.53"],
         "shared_namespaces": ["net", "ipc"],
     }
-    bare = specgen.pod_body(PodSpec(name="pod_q", infra=False, userns="keep-id"))
+    bare = specgen_objects.pod_body(PodSpec(name="pod_q", infra=False, userns="keep-id"))
     assert bare == {
         "name": "pod_q",
         "no_infra": True,
@@ -245,7 +245,7 @@ def test_network_and_volume_bodies() -> None:
         internal=True,
         subnets=(SubnetSpec("10.5.0.0/16", "10.5.0.1", "10.5.1.0/24"),),
     )
-    assert specgen.network_body(net) == {
+    assert specgen_objects.network_body(net) == {
         "name": "p_default",
         "driver": "bridge",
         "labels": {"a": "b"},
@@ -260,7 +260,7 @@ def test_network_and_volume_bodies() -> None:
         "dns_enabled": True,
     }
     vol = VolumeSpec(name="p_db", labels={"a": "b"}, options={"type": "tmpfs"})
-    assert specgen.volume_body(vol) == {
+    assert specgen_objects.volume_body(vol) == {
         "Name": "p_db",
         "Driver": "local",
         "Options": {"type": "tmpfs"},
