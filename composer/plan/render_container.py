@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from composer.plan.specs import (
     ContainerSpec,
+    DeviceRuleSpec,
     DeviceSpec,
     HealthcheckSpec,
     MountSpec,
@@ -148,7 +149,18 @@ def resources(limits: ResourcesSpec) -> Argv:
         *optional("--cpu-shares", limits.cpu_shares),
         *optional("--cpuset-cpus", limits.cpuset),
         *optional("--pids-limit", limits.pids_limit),
+        *optional("--memory-swappiness", limits.memory_swappiness),
+        *optional("--cpu-period", limits.cpu_period),
+        *optional("--cpu-quota", limits.cpu_quota),
+        *switch("--oom-kill-disable", limits.oom_kill_disable),
     ]
+
+
+def device_rule(rule: DeviceRuleSpec) -> str:
+    def number(value: int | None) -> str:
+        return "*" if value is None else str(value)
+
+    return f"{rule.type} {number(rule.major)}:{number(rule.minor)} {rule.access}"
 
 
 def create_argv(spec: ContainerSpec) -> Argv:
@@ -187,6 +199,13 @@ def _privileges(spec: ContainerSpec) -> Argv:
         *optional("--userns", spec.userns),
         *optional("--ipc", spec.ipc),
         *optional("--pid", spec.pid),
+        *optional("--uts", spec.uts),
+        *optional("--cgroupns", spec.cgroupns),
+        *optional("--cgroup-parent", spec.cgroup_parent),
+        *optional("--oom-score-adj", spec.oom_score_adj),
+        *repeated("--device-cgroup-rule", [device_rule(r) for r in spec.device_cgroup_rules]),
+        *optional("--runtime", spec.oci_runtime),
+        *pairs("--storage-opt", spec.storage_opt),
     ]
 
 

@@ -89,6 +89,16 @@ class SecretRefSpec:
 
 
 @dataclass(frozen=True)
+class DeviceRuleSpec:
+    """A `device_cgroup_rules` entry ("c 1:3 mr"); None major/minor is the `*` wildcard."""
+
+    type: str  # a (all), c (char) or b (block)
+    major: int | None
+    minor: int | None
+    access: str  # some of r, w, m
+
+
+@dataclass(frozen=True)
 class HealthcheckSpec:
     """What Podman stores as the container's healthcheck; composer also runs it itself."""
 
@@ -146,6 +156,10 @@ class ResourcesSpec:
     cpu_shares: int | None = None
     cpuset: str = ""
     pids_limit: int | None = None
+    memory_swappiness: int | None = None
+    cpu_period: int | None = None  # microseconds; with cpu_quota, instead of what cpus gives
+    cpu_quota: int | None = None
+    oom_kill_disable: bool = False
 
     @property
     def empty(self) -> bool:
@@ -220,6 +234,13 @@ class ContainerSpec:
     pid: str = ""
     group_add: tuple[str, ...] = ()
     volumes_from: tuple[str, ...] = ()  # "container[:ro|rw]"
+    uts: str = ""  # host
+    cgroupns: str = ""  # host, private
+    cgroup_parent: str = ""
+    oom_score_adj: int | None = None
+    device_cgroup_rules: tuple[DeviceRuleSpec, ...] = ()
+    oci_runtime: str = ""  # runc, crun, ...
+    storage_opt: Mapping[str, str] = field(default_factory=dict)
     copies: tuple[FileCopySpec, ...] = ()  # written in after create, before the first start
     secrets: tuple[SecretRefSpec, ...] = ()  # external secrets, from Podman's secret store
 

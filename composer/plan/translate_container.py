@@ -18,6 +18,7 @@ from composer.plan.ports import expose_specs, port_specs
 from composer.plan.specs import ContainerSpec, HostEntry, NetworkAttachment, PortSpec
 from composer.plan.translate_context import PlanContext
 from composer.plan.translate_settings import (
+    device_rule_specs,
     device_specs,
     healthcheck_spec,
     log_spec,
@@ -98,6 +99,13 @@ def container_spec(ctx: PlanContext, service: Service, number: int) -> Container
         dns_opt=networking.dns_opt,
         extra_hosts=networking.extra_hosts,
         network_mode=networking.network_mode,
+        uts=service.uts or "",
+        cgroupns=service.cgroup or "",
+        cgroup_parent=service.cgroup_parent or "",
+        oom_score_adj=service.oom_score_adj,
+        device_cgroup_rules=device_rule_specs(service),
+        oci_runtime=service.runtime or "",
+        storage_opt=dict(service.storage_opt),
         copies=file_copies(ctx.project, service),
         secrets=podman_secrets(ctx.project, service),
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import TypeVar, cast
 
-from composer.errors import ComposerError
+from composer.errors import ComposerError, ConfigError, Problem
 from composer.model import Healthcheck, Logging, Mount, Service
 from composer.plan.specs import (
+    DeviceRuleSpec,
     DeviceSpec,
     HealthcheckSpec,
     LogSpec,
@@ -99,7 +101,46 @@ def resources_spec(service: Service) -> ResourcesSpec:
         cpu_shares=service.cpu_shares,
         cpuset=service.cpuset or "",
         pids_limit=_first(limits.pids if limits else None, service.pids_limit),
+        memory_swappiness=service.mem_swappiness,
+        cpu_period=service.cpu_period,
+        cpu_quota=service.cpu_quota,
+        oom_kill_disable=service.oom_kill_disable,
     )
+
+
+DEVICE_RULE = re.compile(
+    r"^(?P<type>[acb]) (?P<major>\*|\d+):(?P<minor>\*|\d+) (?P<access>[rwm]{1,3})$"
+)
+
+
+def device_rule_specs(service: Service) -> tuple[DeviceRuleSpec, ...]:
+    """`device_cgroup_rules` as Podman takes them; a malformed rule is a config error."""
+    rules, problems = [], []
+    for index, text in enumerate(service.device_cgroup_rules):
+        found = DEVICE_RULE.match(text.strip())
+        if found is None:
+            problems.append(
+                Problem(
+                    None,
+                    None,
+                    f"services.{service.name}.device_cgroup_rules[{index}]",
+                    f'invalid rule "{text}": use "TYPE MAJOR:MINOR ACCESS", TYPE a, b or c, '
+                    'MAJOR and MINOR numbers or *, ACCESS some of r, w, m (e.g. "c 1:3 mr")',
+                )
+            )
+            continue
+        major, minor = found["major"], found["minor"]
+        rules.append(
+            DeviceRuleSpec(
+                found["type"],
+                None if major == "*" else int(major),
+                None if minor == "*" else int(minor),
+                found["access"],
+            )
+        )
+    if problems:
+        raise ConfigError(problems)
+    return tuple(rules)
 
 
 def _first(*values: T | None) -> T | None:

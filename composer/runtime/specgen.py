@@ -9,6 +9,7 @@ from typing import Any
 from composer.errors import RuntimeOperationError
 from composer.plan.specs import (
     ContainerSpec,
+    DeviceRuleSpec,
     HealthcheckSpec,
     MountSpec,
     NetworkAttachment,
@@ -25,7 +26,12 @@ CPU_PERIOD = 100_000
 
 def drop_empty(body: Json) -> Json:
     """Leave out unset values so Podman applies its own defaults."""
-    return {key: value for key, value in body.items() if value not in (None, "", [], {}, False)}
+    # `is False`, not `== False`: 0 (swappiness, a port) is a value, and 0 == False.
+    return {
+        key: value
+        for key, value in body.items()
+        if value is not None and value is not False and value not in ("", [], {})
+    }
 
 
 def namespace(value: str) -> Json:
@@ -104,10 +110,16 @@ def resource_limits(res: ResourcesSpec) -> Json:
     memory = drop_empty(
         {"limit": res.memory_limit, "reservation": res.memory_reservation, "swap": res.memory_swap}
     )
+    if res.memory_swappiness is not None:
+        memory["swappiness"] = res.memory_swappiness  # 0 is a value
+    if res.oom_kill_disable:
+        memory["disableOOMKiller"] = True
     cpu: Json = {"shares": res.cpu_shares, "cpus": res.cpuset}
     if res.cpus:
         cpu["quota"] = int(res.cpus * CPU_PERIOD)
         cpu["period"] = CPU_PERIOD
+    # Explicit cpu_period / cpu_quota win over what `cpus` works out.
+    cpu.update(drop_empty({"period": res.cpu_period, "quota": res.cpu_quota}))
     pids = {"limit": res.pids_limit} if res.pids_limit is not None else {}
     return drop_empty({"memory": memory, "cpu": drop_empty(cpu), "pids": pids})
 
@@ -272,12 +284,33 @@ def _policies(spec: ContainerSpec) -> Json:
 
 
 def _namespaces(spec: ContainerSpec) -> Json:
-    found = {
-        key: namespace(value)
-        for key, value in (("userns", spec.userns), ("ipcns", spec.ipc), ("pidns", spec.pid))
-        if value
-    }
+    modes = (
+        ("userns", spec.userns),
+        ("ipcns", spec.ipc),
+        ("pidns", spec.pid),
+        ("utsns", spec.uts),
+        ("cgroupns", spec.cgroupns),
+    )
+    found = {key: namespace(value) for key, value in modes if value}
     return found | userns_idmappings(spec.userns)
+
+
+def device_rule(rule: DeviceRuleSpec) -> Json:
+    """An OCI LinuxDeviceCgroup; a missing major or minor is the wildcard."""
+    body: Json = {"allow": True, "type": rule.type, "access": rule.access}
+    return body | drop_empty({"major": rule.major, "minor": rule.minor})
+
+
+def _cgroups(spec: ContainerSpec) -> Json:
+    body: Json = {
+        "cgroup_parent": spec.cgroup_parent,
+        "device_cgroup_rule": [device_rule(rule) for rule in spec.device_cgroup_rules],
+        "oci_runtime": spec.oci_runtime,
+        "storage_opts": dict(spec.storage_opt),
+    }
+    if spec.oom_score_adj is not None:
+        body["oom_score_adj"] = spec.oom_score_adj
+    return body
 
 
 def userns_idmappings(userns: str) -> Json:
@@ -314,6 +347,7 @@ def container_body(spec: ContainerSpec) -> Json:
         storage(spec),
         _networking(spec),
         _namespaces(spec),
+        _cgroups(spec),
         security(spec.security_opt, spec.name),
     ):
         body.update(part)

@@ -306,3 +306,61 @@ def test_unsupported_mount_type(project: ProjectLoader) -> None:
         'service "web": volume type "npipe" (/b) is not supported by Podman; '
         "use bind, volume or tmpfs"
     )
+
+
+CGROUPS = """
+services:
+  web:
+    image: x
+    uts: host
+    cgroup: private
+    cgroup_parent: /parent
+    oom_score_adj: -5
+    mem_swappiness: 5
+    cpus: 0.5
+    cpu_period: 20000
+    oom_kill_disable: true
+    device_cgroup_rules: ["c 1:3 mr", "a *:* rwm"]
+    runtime: crun
+    storage_opt: {size: 1G}
+"""
+
+
+def test_namespace_cgroup_and_runtime_settings(project: ProjectLoader) -> None:
+    from composer.plan.specs import DeviceRuleSpec
+    from composer.runtime.specgen import container_body
+
+    spec = web(project, CGROUPS)
+    assert (spec.uts, spec.cgroupns, spec.cgroup_parent, spec.oom_score_adj) == (
+        "host",
+        "private",
+        "/parent",
+        -5,
+    )
+    assert spec.device_cgroup_rules == (
+        DeviceRuleSpec("c", 1, 3, "mr"),
+        DeviceRuleSpec("a", None, None, "rwm"),
+    )
+    assert (spec.oci_runtime, dict(spec.storage_opt)) == ("crun", {"size": "1G"})
+    body = container_body(spec)
+    assert (body["utsns"], body["cgroupns"]) == ({"nsmode": "host"}, {"nsmode": "private"})
+    assert (body["cgroup_parent"], body["oom_score_adj"], body["oci_runtime"]) == (
+        "/parent",
+        -5,
+        "crun",
+    )
+    assert body["device_cgroup_rule"] == [
+        {"allow": True, "type": "c", "major": 1, "minor": 3, "access": "mr"},
+        {"allow": True, "type": "a", "access": "rwm"},
+    ]
+    assert body["storage_opts"] == {"size": "1G"}
+    limits = body["resource_limits"]
+    # cpu_period replaces the period `cpus` gives, not its quota
+    assert limits["memory"] == {"swappiness": 5, "disableOOMKiller": True}
+    assert limits["cpu"] == {"quota": 50000, "period": 20000}
+
+
+def test_a_malformed_device_rule_names_its_key(project: ProjectLoader) -> None:
+    text = "services:\n  web:\n    image: x\n    device_cgroup_rules: ['c 1:3 mr', 'x 1:2 r']\n"
+    with pytest.raises(ComposerError, match=r"services\.web\.device_cgroup_rules\[1\]: invalid"):
+        web(project, text)
