@@ -146,6 +146,10 @@ def run_up(session: Session, services: tuple[str, ...], options: UpOptions) -> N
 
     check_flags(options, services)
     prepared = prepare(session, services, dict(options.scales))
+    from composer.plan.unapplied import unapplied_warnings
+
+    for warning in unapplied_warnings(prepared.project):
+        console.warn(warning)
     if options.attach.exit_code_from:
         prepared.project.service(options.attach.exit_code_from)
     options = replace(options, limit=parallel_limit(session))
