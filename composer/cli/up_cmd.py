@@ -104,6 +104,7 @@ def dry_run(session: Session, prepared: Prepared, options: UpOptions) -> None:
             steps,
             existing_networks={n.name for n in observed.networks},
             existing_volumes={v.name for v in observed.volumes},
+            hooks={name: s.post_start for name, s in prepared.project.services.items()},
         )
     for line in lines:
         console.out(line)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from composer.errors import ComposerError
+from composer.model import Service
+from composer.ops import hooks
 from composer.ops.resources import create_host_paths
 from composer.plan.image_volumes import bind_nested_image_volumes
 from composer.plan.labels import SERVICE
@@ -54,6 +56,8 @@ class ContainerSteps:
     # container -> the wall-clock time just before it was (re)started. Not Podman's StartedAt:
     # Podman records that after the start returns, so a quick process logs and exits "before".
     started: dict[str, float] = field(default_factory=dict)
+    # container -> its service in the file, for the post_start / pre_stop hooks (none: no hooks)
+    services: Mapping[str, Service] = field(default_factory=dict)
 
     def _step(self, name: str, doing: str, done: str, action: Any, *args: Any) -> Any:
         self.progress.update(item(name), doing)
@@ -83,6 +87,14 @@ class ContainerSteps:
         begun = time.time()
         self.runtime.start_container(name)
         self.started[name] = begun
+        service = self.services.get(name)
+        if service is not None and service.post_start:
+            hooks.post_start(self.runtime, name, service)
+
+    def _pre_stop(self, name: str) -> None:
+        service = self.services.get(name)
+        if service is not None and service.pre_stop:
+            hooks.pre_stop(self.runtime, name, service, self.progress.message)
 
     def restart(self, name: str) -> None:
         self._step(name, "Restarting", "Restarted", self._restart, name)
@@ -109,10 +121,15 @@ class ContainerSteps:
     def _silent_stop(self, name: str, inspect: Mapping[str, Any]) -> None:
         status = str((inspect.get("State") or {}).get("Status") or "").lower()
         if status in ACTIVE_STATES:
+            self._pre_stop(name)
             self.runtime.stop_container(name, self.timeout)
 
     def stop(self, name: str) -> None:
-        self._step(name, "Stopping", "Stopped", self.runtime.stop_container, name, self.timeout)
+        self._step(name, "Stopping", "Stopped", self._stop, name)
+
+    def _stop(self, name: str) -> None:
+        self._pre_stop(name)
+        self.runtime.stop_container(name, self.timeout)
 
     def kill(self, name: str) -> None:
         self._step(name, "Killing", "Stopped", self.runtime.kill_container, name)

@@ -18,6 +18,7 @@ from composer.errors import ComposerError
 from composer.execute import State, run_graph
 from composer.model import Project
 from composer.ops.containers import ContainerSteps
+from composer.ops.hooks import services_of
 from composer.ops.pod import needs_of, remove_in_order
 from composer.ops.state import ObservedState, is_oneoff, observe
 from composer.plan import labels, names
@@ -86,7 +87,12 @@ class Down:
                 "If you removed or renamed this service in your compose file, you can run this "
                 "command with the --remove-orphans flag to clean it up."
             )
-        steps = ContainerSteps(self.runtime, self.progress, self.options.timeout)
+        steps = ContainerSteps(
+            self.runtime,
+            self.progress,
+            self.options.timeout,
+            services=services_of(self.project, observed.containers),
+        )
         remove_in_order(
             steps, needs, observed, targets, self.options.limit, volumes=self.options.volumes
         )

@@ -18,6 +18,7 @@ from composer.errors import ComposerError
 from composer.execute import Edge, Result, State, run_graph
 from composer.ops.conditions import Conditions
 from composer.ops.containers import ContainerSteps, item
+from composer.ops.hooks import services_of
 from composer.ops.pod import port_owner
 from composer.ops.up import run_interruptibly
 from composer.ops.up_services import failure_messages, not_started
@@ -119,7 +120,9 @@ class Lifecycle:
 
     @property
     def steps(self) -> ContainerSteps:
-        return ContainerSteps(self.runtime, self.progress, self.timeout)
+        found = self.view.observed.containers
+        services = services_of(self.view.project, found)
+        return ContainerSteps(self.runtime, self.progress, self.timeout, services=services)
 
     # -- start --------------------------------------------------------------------------------
 

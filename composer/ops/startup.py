@@ -15,6 +15,7 @@ from composer.model import Project
 from composer.ops.conditions import Conditions
 from composer.ops.containers import ContainerSteps
 from composer.ops.health import WaitCancelledError, WaitTimeoutError
+from composer.ops.hooks import services_of_plan
 from composer.plan import labels
 from composer.plan.podmode import SEPARATE_HINT, PodMode
 from composer.plan.translate import ProjectPlan
@@ -143,7 +144,7 @@ def stop_project(
     timeout: int | None = None,
 ) -> None:
     """Stop (or kill) the services' running containers, dependents first."""
-    steps = ContainerSteps(runtime, progress, timeout)
+    steps = ContainerSteps(runtime, progress, timeout, services=services_of_plan(project, plan))
     chosen = [s for s in services if s in plan.containers]
 
     def needs(service: str) -> list[Edge[str]]:

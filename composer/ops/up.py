@@ -20,6 +20,7 @@ from composer.ops.attach import Attached, Attachment, AttachOptions, stop_gracef
 from composer.ops.conditions import Conditions
 from composer.ops.containers import ContainerSteps
 from composer.ops.health import WaitCancelledError
+from composer.ops.hooks import services_of_plan
 from composer.ops.images import ensure_images
 from composer.ops.pod import PodSteps
 from composer.ops.resources import (
@@ -151,7 +152,12 @@ class Up:
     def run(self) -> int:
         """Bring the project up; the exit code (attached mode returns the containers')."""
         plan, observed, convergence = self.prepare()
-        steps = ContainerSteps(self.runtime, self.progress, self.options.timeout)
+        steps = ContainerSteps(
+            self.runtime,
+            self.progress,
+            self.options.timeout,
+            services=services_of_plan(self.project, plan),
+        )
         try:
             changed = run_interruptibly(
                 lambda: self.converge(plan, observed, convergence, steps),

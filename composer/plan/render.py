@@ -6,8 +6,9 @@ Output only: composer talks to the Podman API and never runs these lines.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
+from composer.model.parts import ServiceHook
 from composer.plan.converge import ContainerAction, Convergence, converge
 from composer.plan.render_container import (
     Argv,
@@ -58,6 +59,7 @@ def render(
     *,
     existing_networks: Collection[str] = (),
     existing_volumes: Collection[str] = (),
+    hooks: Mapping[str, tuple[ServiceHook, ...]] | None = None,
 ) -> list[str]:
     """The command lines, in order: networks, volumes, removals, the pod, then each service.
 
@@ -72,7 +74,29 @@ def render(
     argvs += _pod_argvs(steps)
     for action in steps.actions:
         argvs += _container_argvs(action)
+        if _starts(action):
+            name = action.existing if action.kind == "start" else action.name
+            argvs += [hook_argv(name, hook) for hook in (hooks or {}).get(action.service, ())]
     return [shlex.join(argv) for argv in argvs]
+
+
+def _starts(action: ContainerAction) -> bool:
+    return action.kind == "start" or (action.kind in ("create", "recreate") and action.start)
+
+
+def hook_argv(container: str, hook: ServiceHook) -> Argv:
+    """`podman exec` for a post_start hook."""
+    env = {key: value for key, value in hook.environment.items() if value is not None}
+    return [
+        "podman",
+        "exec",
+        *optional("--user", hook.user),
+        *optional("--workdir", hook.working_dir),
+        *switch("--privileged", hook.privileged),
+        *pairs("--env", env),
+        container,
+        *hook.command,
+    ]
 
 
 def _pod_argvs(steps: Convergence) -> list[Argv]:

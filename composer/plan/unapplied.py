@@ -41,10 +41,6 @@ def unapplied_keys(service: Service, host: str) -> list[str]:
     reservations = deploy.resources.reservations if deploy and deploy.resources else None
     if reservations is not None and reservations.devices:
         keys.append("deploy.resources.reservations.devices")
-    if service.post_start:
-        keys.append("post_start")
-    if service.pre_stop:
-        keys.append("pre_stop")
     if service.platform and service.platform.split("/")[:2] != host.split("/")[:2]:
         keys.append(f"platform ({service.platform} on a {host} host)")
     return sorted(keys)
