@@ -6,6 +6,7 @@ import json
 from collections.abc import Mapping
 
 from composer.plan.specs import (
+    BlkioSpec,
     ContainerSpec,
     DeviceRuleSpec,
     DeviceSpec,
@@ -153,6 +154,23 @@ def resources(limits: ResourcesSpec) -> Argv:
         *optional("--cpu-period", limits.cpu_period),
         *optional("--cpu-quota", limits.cpu_quota),
         *switch("--oom-kill-disable", limits.oom_kill_disable),
+        *optional("--cpu-rt-period", limits.cpu_rt_period),
+        *optional("--cpu-rt-runtime", limits.cpu_rt_runtime),
+        *blkio(limits.blkio),
+    ]
+
+
+def blkio(spec: BlkioSpec) -> Argv:
+    def rates(flag: str, entries: tuple[tuple[str, int], ...]) -> Argv:
+        return repeated(flag, [f"{path}:{value}" for path, value in entries])
+
+    return [
+        *optional("--blkio-weight", spec.weight),
+        *rates("--blkio-weight-device", spec.weight_device),
+        *rates("--device-read-bps", spec.read_bps),
+        *rates("--device-write-bps", spec.write_bps),
+        *rates("--device-read-iops", spec.read_iops),
+        *rates("--device-write-iops", spec.write_iops),
     ]
 
 

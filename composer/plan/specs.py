@@ -145,6 +145,21 @@ class LogSpec:
     options: Mapping[str, str] = field(default_factory=dict)
 
 
+DeviceRate = tuple[str, int]  # (device path, weight or rate)
+
+
+@dataclass(frozen=True)
+class BlkioSpec:
+    """`blkio_config`: a weight, per-device weights, and per-device byte and IO rate limits."""
+
+    weight: int | None = None
+    weight_device: tuple[DeviceRate, ...] = ()
+    read_bps: tuple[DeviceRate, ...] = ()
+    write_bps: tuple[DeviceRate, ...] = ()
+    read_iops: tuple[DeviceRate, ...] = ()
+    write_iops: tuple[DeviceRate, ...] = ()
+
+
 @dataclass(frozen=True)
 class ResourcesSpec:
     """cgroup limits (ignored by Podman where the host cannot apply them)."""
@@ -160,6 +175,9 @@ class ResourcesSpec:
     cpu_period: int | None = None  # microseconds; with cpu_quota, instead of what cpus gives
     cpu_quota: int | None = None
     oom_kill_disable: bool = False
+    cpu_rt_period: int | None = None
+    cpu_rt_runtime: int | None = None
+    blkio: BlkioSpec = field(default_factory=BlkioSpec)
 
     @property
     def empty(self) -> bool:

@@ -8,6 +8,8 @@ from typing import TypeVar, cast
 from composer.errors import ComposerError, ConfigError, Problem
 from composer.model import Healthcheck, Logging, Mount, Service
 from composer.plan.specs import (
+    BlkioSpec,
+    DeviceRate,
     DeviceRuleSpec,
     DeviceSpec,
     HealthcheckSpec,
@@ -105,6 +107,42 @@ def resources_spec(service: Service) -> ResourcesSpec:
         cpu_period=service.cpu_period,
         cpu_quota=service.cpu_quota,
         oom_kill_disable=service.oom_kill_disable,
+        cpu_rt_period=_integer(service.other.get("cpu_rt_period")),
+        cpu_rt_runtime=_integer(service.other.get("cpu_rt_runtime")),
+        blkio=blkio_spec(service.other.get("blkio_config")),
+    )
+
+
+def _integer(value: object) -> int | None:
+    """A canonical number (docker compose prints some as strings); None when absent."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    return int(str(value)) if str(value).lstrip("-").isdigit() else None
+
+
+def _device_rates(entries: object, key: str) -> tuple[DeviceRate, ...]:
+    found = []
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict):
+            number = _integer(entry.get(key))
+            if entry.get("Path") and number is not None:
+                found.append((str(entry["Path"]), number))
+    return tuple(found)
+
+
+def blkio_spec(config: object) -> BlkioSpec:
+    """`blkio_config` in its canonical form (`Path`, `Weight`, `Rate` keys)."""
+    if not isinstance(config, dict):
+        return BlkioSpec()
+    return BlkioSpec(
+        weight=_integer(config.get("weight")),
+        weight_device=_device_rates(config.get("weight_device"), "Weight"),
+        read_bps=_device_rates(config.get("device_read_bps"), "Rate"),
+        write_bps=_device_rates(config.get("device_write_bps"), "Rate"),
+        read_iops=_device_rates(config.get("device_read_iops"), "Rate"),
+        write_iops=_device_rates(config.get("device_write_iops"), "Rate"),
     )
 
 

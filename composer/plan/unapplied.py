@@ -13,9 +13,6 @@ from composer.model import Project, Service
 
 # Unmodelled keys (kept in Service.other) that do something on Linux.
 UNAPPLIED_OTHER = (
-    "blkio_config",
-    "cpu_rt_period",
-    "cpu_rt_runtime",
     "develop",
     "models",
     "provider",

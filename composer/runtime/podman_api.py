@@ -9,6 +9,7 @@ from typing import Any
 import requests
 from podman.errors import PodmanError
 
+from composer import console
 from composer.errors import RuntimeOperationError
 from composer.plan.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
 from composer.runtime import convert, specgen, specgen_objects
@@ -111,6 +112,9 @@ class PodmanRuntime(PodmanImages):
             self._pull(spec.image, what=f'{what}: image "{spec.image}" not found locally')
         body = json.dumps(specgen.container_body(spec))
         raw = self._json("post", "/containers/create", f"{what}: cannot create", data=body)
+        # What Podman dropped because the host cannot do it (a blkio weight without the knob).
+        for warning in raw.get("Warnings") or ():
+            console.warn(f"{what}: Podman: {warning}")
         if spec.copies:
             self._copy_in(spec)
         return str(raw.get("Id", ""))

@@ -8,6 +8,7 @@ from typing import Any
 
 from composer.errors import RuntimeOperationError
 from composer.plan.specs import (
+    BlkioSpec,
     ContainerSpec,
     DeviceRuleSpec,
     HealthcheckSpec,
@@ -120,8 +121,24 @@ def resource_limits(res: ResourcesSpec) -> Json:
         cpu["period"] = CPU_PERIOD
     # Explicit cpu_period / cpu_quota win over what `cpus` works out.
     cpu.update(drop_empty({"period": res.cpu_period, "quota": res.cpu_quota}))
+    realtime = {"realtimePeriod": res.cpu_rt_period, "realtimeRuntime": res.cpu_rt_runtime}
+    cpu.update(drop_empty(realtime))
     pids = {"limit": res.pids_limit} if res.pids_limit is not None else {}
-    return drop_empty({"memory": memory, "cpu": drop_empty(cpu), "pids": pids})
+    block = drop_empty({"weight": res.blkio.weight})
+    return drop_empty({"memory": memory, "cpu": drop_empty(cpu), "pids": pids, "blockIO": block})
+
+
+def block_devices(blkio: BlkioSpec) -> Json:
+    """Per-device weights and throttles: Podman looks up each path's major and minor."""
+    return drop_empty(
+        {
+            "weightDevice": {path: {"weight": weight} for path, weight in blkio.weight_device},
+            "throttleReadBpsDevice": {path: {"rate": rate} for path, rate in blkio.read_bps},
+            "throttleWriteBpsDevice": {path: {"rate": rate} for path, rate in blkio.write_bps},
+            "throttleReadIOPSDevice": {path: {"rate": rate} for path, rate in blkio.read_iops},
+            "throttleWriteIOPSDevice": {path: {"rate": rate} for path, rate in blkio.write_iops},
+        }
+    )
 
 
 def _mount_options(mount: MountSpec) -> list[str]:
@@ -307,7 +324,7 @@ def _cgroups(spec: ContainerSpec) -> Json:
         "device_cgroup_rule": [device_rule(rule) for rule in spec.device_cgroup_rules],
         "oci_runtime": spec.oci_runtime,
         "storage_opts": dict(spec.storage_opt),
-    }
+    } | block_devices(spec.resources.blkio)
     if spec.oom_score_adj is not None:
         body["oom_score_adj"] = spec.oom_score_adj
     return body

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.integration.conftest import Composer, Podman, project_objects
+from tests.integration.conftest import Composer, Podman, missing, project_objects
 
 COMPOSE = """\
 services:
@@ -71,3 +71,45 @@ def test_a_malformed_device_rule_is_refused_before_anything_is_created(
         '(e.g. "c 1:3 mr")'
     )
     assert not any(project_objects(root_podman, project_name).values())
+
+
+def block_device() -> tuple[str, str]:
+    """A disk of this machine as (/dev path, "major:minor")."""
+    for entry in sorted(Path("/sys/block").iterdir()):
+        if entry.name.startswith(("loop", "ram", "zram", "sr", "fd")):
+            continue
+        device = Path("/dev") / entry.name
+        if device.exists():
+            return str(device), (entry / "dev").read_text().strip()
+    missing("no disk in /sys/block to throttle")
+
+
+def test_blkio_throttles_and_a_dropped_weight_is_reported(
+    composer: Composer, root_podman: Podman, project_name: str, busybox_image: str, tmp_path: Path
+) -> None:
+    device, numbers = block_device()
+    (tmp_path / "compose.yaml").write_text(
+        f"services:\n  app:\n    image: {busybox_image}\n    command: [sleep, '300']\n"
+        "    blkio_config:\n      weight: 300\n"
+        f"      device_read_bps: [{{path: {device}, rate: 12mb}}]\n"
+        f"      device_write_iops: [{{path: {device}, rate: 30}}]\n"
+    )
+    up = composer("up", "-d", cwd=tmp_path)
+    container = f"{project_name}-app-1"
+    host = json.loads(root_podman("inspect", container).stdout)[0]["HostConfig"]
+    assert host["BlkioDeviceReadBps"] == [{"Path": device, "Rate": 12 * 1024 * 1024}]
+    assert host["BlkioDeviceWriteIOps"] == [{"Path": device, "Rate": 30}]
+    if cgroup_v1():
+        script = (
+            "cat /sys/fs/cgroup/blkio/blkio.throttle.read_bps_device "
+            "/sys/fs/cgroup/blkio/blkio.throttle.write_iops_device"
+        )
+        inside = root_podman("exec", container, "sh", "-c", script).stdout
+        assert inside == f"{numbers} {12 * 1024 * 1024}\n{numbers} 30\n"
+    if host["BlkioWeight"] != 300:
+        # Podman drops a weight the kernel has no knob for, and says so; composer passes it on.
+        assert (
+            f"warning: container {container}: Podman: Your kernel does not support Block I/O "
+            "weight or the cgroup is not mounted. Weight discarded."
+        ) in up.stderr
+    composer("down", cwd=tmp_path)

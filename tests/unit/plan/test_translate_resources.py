@@ -364,3 +364,46 @@ def test_a_malformed_device_rule_names_its_key(project: ProjectLoader) -> None:
     text = "services:\n  web:\n    image: x\n    device_cgroup_rules: ['c 1:3 mr', 'x 1:2 r']\n"
     with pytest.raises(ComposerError, match=r"services\.web\.device_cgroup_rules\[1\]: invalid"):
         web(project, text)
+
+
+BLKIO = """
+services:
+  web:
+    image: x
+    cpu_rt_period: 1000000
+    cpu_rt_runtime: 95000
+    blkio_config:
+      weight: 300
+      weight_device: [{path: /dev/sda, weight: 400}]
+      device_read_bps: [{path: /dev/sda, rate: 1mb}]
+      device_write_bps: [{path: /dev/sdb, rate: 2048}]
+      device_read_iops: [{path: /dev/sda, rate: 100}]
+      device_write_iops: [{path: /dev/sda, rate: 30}]
+"""
+
+
+def test_blkio_and_realtime_cpu(project: ProjectLoader) -> None:
+    from composer.plan.render_container import create_argv
+    from composer.plan.specs import BlkioSpec
+    from composer.runtime.specgen import container_body
+
+    spec = web(project, BLKIO)
+    assert spec.resources.blkio == BlkioSpec(
+        300,
+        (("/dev/sda", 400),),
+        (("/dev/sda", 1048576),),
+        (("/dev/sdb", 2048),),
+        (("/dev/sda", 100),),
+        (("/dev/sda", 30),),
+    )
+    body = container_body(spec)
+    assert body["resource_limits"]["blockIO"] == {"weight": 300}
+    assert body["resource_limits"]["cpu"] == {"realtimePeriod": 1000000, "realtimeRuntime": 95000}
+    assert body["weightDevice"] == {"/dev/sda": {"weight": 400}}
+    assert body["throttleReadBpsDevice"] == {"/dev/sda": {"rate": 1048576}}
+    assert body["throttleWriteBpsDevice"] == {"/dev/sdb": {"rate": 2048}}
+    assert body["throttleReadIOPSDevice"] == {"/dev/sda": {"rate": 100}}
+    assert body["throttleWriteIOPSDevice"] == {"/dev/sda": {"rate": 30}}
+    argv = " ".join(create_argv(spec))
+    assert "--cpu-rt-period 1000000 --cpu-rt-runtime 95000 --blkio-weight 300" in argv
+    assert "--blkio-weight-device /dev/sda:400 --device-read-bps /dev/sda:1048576" in argv

@@ -11,6 +11,7 @@ services:
     image: x
     external_links: [other_db]
     blkio_config: {weight: 300}
+    develop: {watch: [{path: ./src, action: sync, target: /src}]}
     platform: linux/arm64
     gpus: all
   b:
@@ -29,7 +30,7 @@ services:
 
 def test_one_line_per_service_naming_each_key(project: ProjectLoader) -> None:
     assert unapplied_warnings(project(TEXT), host="linux/amd64") == [
-        'service "a": blkio_config, external_links, gpus, platform (linux/arm64 on a '
+        'service "a": develop, external_links, gpus, platform (linux/arm64 on a '
         "linux/amd64 host) are not applied by composer yet; ignored",
         'service "b": use_api_socket is not applied by composer yet; ignored',
         'service "c": deploy.resources.reservations.devices is not applied by composer yet; '
