@@ -17,11 +17,6 @@ def build_request(service: str, build: Build, tag: str) -> BuildRequest:
             f'service "{service}": build context "{build.context}" is a URL',
             hint="composer builds from local directories only: clone it and use its path",
         )
-    if build.dockerfile_inline is not None:
-        raise ComposerError(
-            f'service "{service}": build.dockerfile_inline is not supported',
-            hint="write the Containerfile next to the context and name it in build.dockerfile",
-        )
     context = Path(build.context)
     if not context.is_dir():
         raise ComposerError(
@@ -44,6 +39,7 @@ def build_request(service: str, build: Build, tag: str) -> BuildRequest:
         pull=build.pull,
         no_cache=build.no_cache,
         network=build.network or "",
+        inline_containerfile=build.dockerfile_inline or "",
     )
 
 

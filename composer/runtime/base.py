@@ -133,6 +133,7 @@ class BuildRequest:
     pull: bool = False
     no_cache: bool = False
     network: str = ""  # network mode of the build's RUN steps (host, none, ...); "" = Podman's
+    inline_containerfile: str = ""  # `dockerfile_inline`: used instead of a file
 
 
 class Runtime(Protocol):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from podman.errors import APIError, BuildError, PodmanError
@@ -10,6 +9,7 @@ from podman.errors import APIError, BuildError, PodmanError
 from composer.errors import RuntimeOperationError
 from composer.runtime import convert
 from composer.runtime.base import BuildRequest
+from composer.runtime.build_context import build_tar
 from composer.runtime.podman_transport import PodmanTransport
 
 
@@ -54,8 +54,11 @@ class PodmanImages(PodmanTransport):
 
     def build_image(self, request: BuildRequest) -> str:
         what = f'image "{request.tag}": build failed'
+        context, containerfile = build_tar(request)
         options: dict[str, Any] = {
-            "path": str(request.context),
+            "custom_context": True,
+            "fileobj": context,
+            "dockerfile": containerfile,
             "tag": request.tag,
             "buildargs": dict(request.args),
             "labels": dict(request.labels),
@@ -64,7 +67,6 @@ class PodmanImages(PodmanTransport):
             # The podman CLI's default; the API's leaves a failed build's container behind.
             "forcerm": True,
         }
-        options["dockerfile"] = request.containerfile or _default_containerfile(request.context)
         if request.target:
             options["target"] = request.target
         if request.network:
@@ -78,11 +80,6 @@ class PodmanImages(PodmanTransport):
             self._fail(what, convert.build_failure(reason, getattr(error, "build_log", None) or ()))
         except PodmanError as error:
             self._fail(what, str(getattr(error, "msg", "") or error))
+        finally:
+            context.close()
         return str(image.id)
-
-
-def _default_containerfile(context: Path) -> str:
-    """Podman's own choice: Containerfile, else Dockerfile (podman-py would invent a name)."""
-    if not (context / "Containerfile").exists() and (context / "Dockerfile").exists():
-        return "Dockerfile"
-    return "Containerfile"

@@ -171,3 +171,46 @@ def test_rootless_up_builds_into_the_users_storage_from_a_dockerfile(
         composer_rootless("down", cwd=user_workdir)
     finally:
         user_podman("rmi", "--ignore", "--force", image, check=False)
+
+
+def test_inline_and_outside_containerfiles_build_without_touching_the_project(
+    composer: Composer,
+    root_podman: Podman,
+    project_name: str,
+    busybox_image: str,
+    tmp_path: Path,
+) -> None:
+    context = tmp_path / "ctx"
+    context.mkdir()
+    (context / "word.txt").write_text("from-context\n")
+    (context / "notes.log").write_text("ignored\n")
+    (context / ".containerignore").write_text("*.log\n")
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "App.Containerfile").write_text(
+        f'FROM {busybox_image}\nCOPY . /ctx\nCMD ["sleep", "300"]\n'
+    )
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n"
+        "  inline:\n"
+        "    build:\n"
+        "      context: ./ctx\n"
+        "      dockerfile_inline: |\n"
+        f"        FROM {busybox_image}\n"
+        "        COPY word.txt /word.txt\n"
+        '        CMD ["sleep", "300"]\n'
+        "  outside:\n"
+        "    build: {context: ./ctx, dockerfile: ../build/App.Containerfile}\n"
+    )
+    before = sorted(path.name for path in context.iterdir())
+    images = [f"localhost/{project_name}-{service}:latest" for service in ("inline", "outside")]
+    try:
+        composer("up", "-d", cwd=tmp_path)
+        inline = root_podman("exec", f"{project_name}-inline-1", "cat", "/word.txt").stdout
+        assert inline == "from-context\n"
+        listed = root_podman("exec", f"{project_name}-outside-1", "ls", "/ctx").stdout.split()
+        assert "word.txt" in listed
+        assert "notes.log" not in listed  # .containerignore holds
+        assert sorted(path.name for path in context.iterdir()) == before
+        composer("down", cwd=tmp_path)
+    finally:
+        root_podman("rmi", "--ignore", "--force", *images, check=False)

@@ -49,10 +49,6 @@ def test_the_default_dockerfile_name_falls_back_to_podmans_choice(tmp_path: Path
             'service "web": build context "https://example.com/repo.git" is a URL',
         ),
         (
-            Build(context="/", dockerfile_inline="FROM scratch\n"),
-            'service "web": build.dockerfile_inline is not supported',
-        ),
-        (
             Build(context="/nonexistent/composer-ctx"),
             'service "web": build context /nonexistent/composer-ctx is not a directory',
         ),
@@ -63,3 +59,8 @@ def test_what_cannot_be_built_is_refused_by_name(build: Build, message: str) -> 
         build_request("web", build, "t")
     assert caught.value.message == message
     assert caught.value.hint
+
+
+def test_dockerfile_inline_travels_in_the_request(tmp_path: Path) -> None:
+    build = Build(context=str(tmp_path), dockerfile_inline="FROM scratch\n")
+    assert build_request("web", build, "t").inline_containerfile == "FROM scratch\n"
