@@ -16,7 +16,7 @@ from composer.graph import cycle_message, find_cycle
 from composer.loader.context import ConfigDocument, LoadContext
 from composer.loader.sources import Path, format_path
 from composer.loader.units import UnitError, parse_bytes
-from composer.model.references import (
+from composer.references import (
     NAMESPACE_KEYS,
     link_service,
     namespace_service,

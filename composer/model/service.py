@@ -24,7 +24,7 @@ from composer.model.parts import (
     ServiceSecret,
     Ulimit,
 )
-from composer.model.references import (
+from composer.references import (
     IMPLICIT_RESTART,
     NAMESPACE_KEYS,
     link_service,

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from composer.model import Service
-from composer.model.references import CONTAINER_PREFIX, namespace_service, volumes_from_service
 from composer.plan import labels, names
 from composer.plan.file_copies import file_copies
 from composer.plan.podman_secrets import podman_secrets
@@ -27,6 +26,7 @@ from composer.plan.translate_settings import (
     restart_spec,
     ulimit_specs,
 )
+from composer.references import CONTAINER_PREFIX, namespace_service, volumes_from_service
 
 
 @dataclass(frozen=True)

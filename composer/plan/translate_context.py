@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from composer.model import Project, Service
-from composer.model.references import CONTAINER_PREFIX, link_alias, link_service
 from composer.plan import names
 from composer.plan.podmode import PodMode
+from composer.references import CONTAINER_PREFIX, link_alias, link_service
 
 LOCALHOST = "127.0.0.1"
 

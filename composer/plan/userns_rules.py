@@ -10,10 +10,10 @@ the one user namespace all services agree on (composer.plan.podmode refuses disa
 from __future__ import annotations
 
 from composer.model import Service
-from composer.model.references import CONTAINER_PREFIX, SERVICE_PREFIX
 from composer.plan import idmap
 from composer.plan.hostfacts import HostFacts, ServiceProblem
 from composer.plan.podmode import PodMode
+from composer.references import CONTAINER_PREFIX, SERVICE_PREFIX
 
 # Joining these namespaces of another container from a user namespace of one's own fails at
 # start on Podman 4.3 ("error mounting sysfs/mqueue/proc ... operation not permitted").
