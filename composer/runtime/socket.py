@@ -21,6 +21,7 @@ from composer import console
 from composer.errors import PodmanUnavailableError
 
 ROOTFUL_SOCKET = "/run/podman/podman.sock"
+USER_RUNTIME_ROOT = "/run/user"  # systemd-logind's per-user runtime directories
 SERVICE_IDLE_SECONDS = 120
 START_TIMEOUT_SECONDS = 20.0
 PING_TIMEOUT_SECONDS = 2.0
@@ -125,7 +126,7 @@ def _owned_private_dir(path: Path, uid: int) -> bool:
 
 def runtime_dir(environ: Mapping[str, str], uid: int) -> Path:
     """The user's runtime directory: XDG_RUNTIME_DIR, /run/user/UID, else a /tmp dir of ours."""
-    for value in (environ.get("XDG_RUNTIME_DIR", ""), f"/run/user/{uid}"):
+    for value in (environ.get("XDG_RUNTIME_DIR", ""), f"{USER_RUNTIME_ROOT}/{uid}"):
         if value and _owned_private_dir(Path(value), uid):
             return Path(value)
     fallback = Path(tempfile.gettempdir()) / f"composer-{uid}"

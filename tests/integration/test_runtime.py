@@ -40,11 +40,16 @@ from composer.plan.specs import (
 )
 from composer.runtime import socket as podman_socket
 from composer.runtime.podman_api import PodmanRuntime
+from tests.integration.conftest import missing
 
-pytestmark = [
-    pytest.mark.podman,
-    pytest.mark.skipif(shutil.which("podman") is None, reason="podman is not installed"),
-]
+pytestmark = pytest.mark.podman
+
+
+@pytest.fixture(autouse=True)
+def podman_installed() -> None:
+    if shutil.which("podman") is None:
+        missing("podman is not installed")
+
 
 BUSYBOX = "localhost/composer/busybox:latest"
 REPO = Path(__file__).resolve().parents[2]
@@ -651,7 +656,7 @@ def _wait_gone(url: str, timeout: float) -> bool:
 
 def test_socket_autostart_as_root_with_custom_runtime_dir(tmp_path: Path) -> None:
     if os.geteuid() != 0:
-        pytest.skip("this variant runs as root")
+        missing("this variant runs as root")
     runtime_dir = tmp_path / "run"
     runtime_dir.mkdir(mode=0o700)
     environ = {"PATH": os.environ["PATH"], "XDG_RUNTIME_DIR": str(runtime_dir)}
@@ -676,12 +681,12 @@ def _unprivileged_user() -> pwd.struct_passwd:
     try:
         return pwd.getpwnam(name)
     except KeyError:
-        pytest.skip(f"no unprivileged test user {name!r} (scripts/setup-machine creates it)")
+        missing(f"no unprivileged test user {name!r} (scripts/setup-machine creates it)")
 
 
 def test_socket_autostart_as_unprivileged_user() -> None:
     if os.geteuid() != 0:
-        pytest.skip("needs root to switch to the test user")
+        missing("needs root to switch to the test user")
     user = _unprivileged_user()
     # Not under pytest's tmp_path: its parents are private to root.
     runtime_dir = Path(tempfile.mkdtemp(prefix="composer-rt-"))
@@ -726,7 +731,7 @@ def test_private_service_survives_the_deletion_of_the_directory_it_started_in(
     tmp_path: Path,
 ) -> None:
     if os.geteuid() != 0:
-        pytest.skip("this variant runs as root")
+        missing("this variant runs as root")
     runtime_dir = tmp_path / "run"
     runtime_dir.mkdir(mode=0o700)
     started_in = tmp_path / "project"

@@ -166,9 +166,9 @@ def test_runtime_dir_falls_back_to_a_private_tmp_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    # No /run/user/UID: whether this machine has one must not decide the test.
+    monkeypatch.setattr(podman_socket, "USER_RUNTIME_ROOT", str(tmp_path / "no-run-user"))
     uid = os.getuid()
-    if Path(f"/run/user/{uid}").is_dir():
-        pytest.skip("/run/user/UID exists here and is preferred")
     chosen = podman_socket.runtime_dir({"XDG_RUNTIME_DIR": str(tmp_path / "missing")}, uid)
     assert chosen == tmp_path / f"composer-{uid}"
     assert chosen.stat().st_mode & 0o777 == 0o700
@@ -178,9 +178,9 @@ def test_runtime_dir_never_uses_a_tmp_dir_someone_else_opened(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    # No /run/user/UID: whether this machine has one must not decide the test.
+    monkeypatch.setattr(podman_socket, "USER_RUNTIME_ROOT", str(tmp_path / "no-run-user"))
     uid = os.getuid()
-    if Path(f"/run/user/{uid}").is_dir():
-        pytest.skip("/run/user/UID exists here and is preferred")
     shared = tmp_path / f"composer-{uid}"
     shared.mkdir(mode=0o777)
     shared.chmod(0o777)
