@@ -133,10 +133,11 @@ def check_flags(options: UpOptions, services: tuple[str, ...]) -> None:
 def check_host(session: Session, prepared: Prepared, runtime: Runtime, options: UpOptions) -> None:
     """Refuse what this Podman cannot run; say who owns what containers write to bind mounts."""
     from composer.ops.preflight import preflight
+    from composer.plan.file_copies import owner_notes
 
     url = session.options.podman_url or session.environ.get("CONTAINER_HOST")
     notes = preflight(runtime, prepared.project, prepared.pod_mode, options.scales, podman_url=url)
-    for note in notes:
+    for note in [*notes, *owner_notes(prepared.plan)]:
         console.err(f"note: {note}")
 
 

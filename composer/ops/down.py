@@ -91,7 +91,7 @@ class Down:
             self.runtime,
             self.progress,
             self.options.timeout,
-            services=services_of(self.project, observed.containers),
+            services=services_of(self.project, observed),
         )
         remove_in_order(
             steps, needs, observed, targets, self.options.limit, volumes=self.options.volumes

@@ -8,14 +8,14 @@ project down until the hook is fixed; stopping anyway is what a user asking to s
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from composer.errors import ComposerError, RuntimeOperationError
 from composer.model import Project, Service
 from composer.model.parts import ServiceHook
-from composer.plan.labels import PODMAN_SERVICE, SERVICE
+from composer.ops.state import ObservedState
 from composer.plan.translate import ProjectPlan
-from composer.runtime.base import ContainerInfo, Runtime
+from composer.runtime.base import Runtime
 
 OUTPUT_LINES = 5
 
@@ -66,16 +66,16 @@ def pre_stop(
             )
 
 
-def services_of(project: Project | None, containers: Iterable[ContainerInfo]) -> dict[str, Service]:
-    """Existing containers by name -> their service in the file, for the steps' hooks."""
+def services_of(project: Project | None, observed: ObservedState) -> dict[str, Service]:
+    """Existing service containers by name -> their service in the file, for the steps' hooks."""
     if project is None:
         return {}
-    found = {}
-    for info in containers:
-        name = info.labels.get(SERVICE) or info.labels.get(PODMAN_SERVICE) or ""
-        if name in project.services:
-            found[info.name] = project.services[name]
-    return found
+    return {
+        info.name: project.services[service]
+        for service, found in observed.by_service().items()
+        if service in project.services
+        for info in found
+    }
 
 
 def services_of_plan(project: Project, plan: ProjectPlan) -> dict[str, Service]:

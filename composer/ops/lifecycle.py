@@ -120,8 +120,7 @@ class Lifecycle:
 
     @property
     def steps(self) -> ContainerSteps:
-        found = self.view.observed.containers
-        services = services_of(self.view.project, found)
+        services = services_of(self.view.project, self.view.observed)
         return ContainerSteps(self.runtime, self.progress, self.timeout, services=services)
 
     # -- start --------------------------------------------------------------------------------

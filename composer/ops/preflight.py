@@ -10,7 +10,6 @@ from typing import Any
 from composer.errors import ConfigError
 from composer.model import Project
 from composer.plan import idmap
-from composer.plan.file_copies import owner_notes
 from composer.plan.ownership import OwnershipNote, ownership_notes
 from composer.plan.podman_secrets import missing_secrets
 from composer.plan.podmode import PodMode
@@ -109,9 +108,8 @@ def preflight(
     missing = missing_secrets(project, runtime.secret_exists)
     if missing:
         raise ConfigError(missing)
-    notes = [
+    return [
         f"{note.line()}; to let it write there, run `{note.fix()}`"
         for note in ownership_notes(project, facts, scales)
         if needs_note(note)
     ]
-    return [*notes, *owner_notes(project)]

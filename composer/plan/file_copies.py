@@ -6,11 +6,16 @@ composer does the same, once, between create and the first start.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from composer.errors import ConfigError, Problem
 from composer.model import Project, Service
 from composer.model.parts import ServiceConfig, ServiceSecret
 from composer.model.resources import Config, Secret
 from composer.plan.specs import FileCopySpec
+
+if TYPE_CHECKING:
+    from composer.plan.translate import ProjectPlan
 
 SECRETS_DIR = "/run/secrets"
 DEFAULT_MODE = 0o444
@@ -86,11 +91,11 @@ def _unset(kind: str, resource: Secret | Config) -> Problem:
     )
 
 
-def owner_notes(project: Project) -> list[str]:
-    """What `up` says about copied files whose uid/gid Podman cannot honour."""
+def owner_notes(plan: ProjectPlan) -> list[str]:
+    """What `up` says about copied files whose uid/gid Podman cannot honour (first replicas)."""
     notes = []
-    for name in sorted(project.services):
-        for copy in file_copies(project, project.services[name]):
+    for name, specs in sorted(plan.containers.items()):
+        for copy in specs[0].copies if specs else ():
             if copy.owner:
                 notes.append(
                     f'service "{name}": {copy.what} asks for owner {copy.owner}, but Podman '

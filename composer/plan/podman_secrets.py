@@ -10,10 +10,8 @@ from collections.abc import Callable
 
 from composer.errors import Problem
 from composer.model import Project, Service
-from composer.plan.file_copies import secret_target
+from composer.plan.file_copies import DEFAULT_MODE, secret_target
 from composer.plan.specs import SecretRefSpec
-
-DEFAULT_MODE = 0o444
 
 
 def podman_secrets(project: Project, service: Service) -> tuple[SecretRefSpec, ...]:

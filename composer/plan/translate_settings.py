@@ -7,6 +7,7 @@ from typing import TypeVar, cast
 
 from composer.errors import ComposerError, ConfigError, Problem
 from composer.model import Healthcheck, Logging, Mount, Service
+from composer.plan.file_copies import secret_target
 from composer.plan.specs import (
     BlkioSpec,
     DeviceRate,
@@ -29,7 +30,6 @@ DEPLOY_CONDITIONS: dict[str, RestartPolicyName] = {
     "on-failure": "on-failure",
     "any": "always",
 }
-SECRETS_DIR = "/run/secrets"
 T = TypeVar("T")
 
 
@@ -250,17 +250,14 @@ def mount_spec(ctx: PlanContext, service: str, mount: Mount) -> MountSpec:
 def _file_mounts(ctx: PlanContext, service: Service) -> list[MountSpec]:
     """Secrets and configs read from a file are bind-mounted read-only, as docker compose does.
 
-    Those made from the environment or inline content have no file to bind; the executor has
-    to write them into the container.
+    Those made from the environment or inline content have no file to bind: they are copied
+    into the container (composer.plan.file_copies).
     """
     mounts = []
     for secret in service.secrets:
         found = ctx.project.secrets.get(secret.source)
         if found is not None and found.file:
-            target = secret.target or secret.source
-            if not target.startswith("/"):
-                target = f"{SECRETS_DIR}/{target}"
-            mounts.append(MountSpec("bind", target, found.file, read_only=True))
+            mounts.append(MountSpec("bind", secret_target(secret), found.file, read_only=True))
     for config in service.configs:
         found_config = ctx.project.configs.get(config.source)
         if found_config is not None and found_config.file:

@@ -7,7 +7,6 @@ there; composer never writes into the project, so it puts the file into the tar 
 
 from __future__ import annotations
 
-import io
 import tarfile
 import tempfile
 from fnmatch import fnmatch
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from composer.runtime.base import BuildRequest
+from composer.runtime.convert import add_file
 
 EXTRA_CONTAINERFILE = ".composer.Containerfile"  # a name no project uses for its own file
 IGNORE_FILES = (".containerignore", ".dockerignore")
@@ -68,10 +68,7 @@ def build_tar(request: BuildRequest) -> tuple[IO[bytes], str]:
         tar.add(str(request.context), arcname="", recursive=True, filter=keep)
         if inside is None:
             text = request.inline_containerfile or _read_outside(request)
-            data = text.encode("utf-8")
-            info = tarfile.TarInfo(EXTRA_CONTAINERFILE)
-            info.size, info.mode = len(data), 0o644
-            tar.addfile(info, io.BytesIO(data))
+            add_file(tar, EXTRA_CONTAINERFILE, text.encode("utf-8"), 0o644)
     buffer.seek(0)
     return buffer, inside or EXTRA_CONTAINERFILE
 

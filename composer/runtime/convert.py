@@ -238,12 +238,14 @@ def files_tar(copies: Iterable[FileCopySpec]) -> bytes:
     (it ignores the tar's owners), so only the mode is set here.
     """
     buffer = io.BytesIO()
-    now = time.time()
     with tarfile.open(fileobj=buffer, mode="w") as tar:
         for copy in copies:
-            info = tarfile.TarInfo(copy.target.lstrip("/"))
-            info.size = len(copy.content)
-            info.mode = copy.mode
-            info.mtime = now
-            tar.addfile(info, io.BytesIO(copy.content))
+            add_file(tar, copy.target.lstrip("/"), copy.content, copy.mode)
     return buffer.getvalue()
+
+
+def add_file(tar: tarfile.TarFile, name: str, data: bytes, mode: int) -> None:
+    """One regular file made from bytes, dated now."""
+    info = tarfile.TarInfo(name)
+    info.size, info.mode, info.mtime = len(data), mode, time.time()
+    tar.addfile(info, io.BytesIO(data))

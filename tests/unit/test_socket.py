@@ -10,6 +10,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -65,15 +66,23 @@ class OkHandler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def answering_socket(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "ok.sock"
-    server = socketserver.UnixStreamServer(str(path), OkHandler)
+@contextmanager
+def serving(path: Path, handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[Path]:
+    """An HTTP server on the Unix socket `path`, in a thread, for the block's duration."""
+    server = socketserver.UnixStreamServer(str(path), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield path
-    server.shutdown()
-    server.server_close()
+    try:
+        yield path
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def answering_socket(tmp_path: Path) -> Iterator[Path]:
+    with serving(tmp_path / "ok.sock", OkHandler) as path:
+        yield path
 
 
 @pytest.fixture

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import http.server
 import json
 import re
-import socketserver
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,14 +12,15 @@ import pytest
 from composer import cli, console
 from composer.runtime.podman_api import PodmanRuntime
 from composer.runtime.socket import resolve_url, unix_url
+from tests.unit.test_socket import OkHandler, serving
 
 SECRET = "hunter2-not-for-logs"
 
 
-class CreateHandler(http.server.BaseHTTPRequestHandler):
-    """Answers POST .../containers/create with 201, everything else with 404."""
+class CreateHandler(OkHandler):
+    """Also answers POST .../containers/create with 201, other POSTs with 404."""
 
-    def do_POST(self) -> None:
+    def do_POST(self) -> None:  # noqa: N802 - http.server calls it by this name
         length = int(self.headers.get("Content-Length", "0"))
         self.rfile.read(length)
         created = self.path.endswith("/containers/create")
@@ -33,26 +31,11 @@ class CreateHandler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_GET(self) -> None:
-        body = b"OK"
-        self.send_response(200 if self.path.endswith("/_ping") else 404)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
 
 @pytest.fixture
 def api_socket(tmp_path: Path) -> Iterator[Path]:
-    path = tmp_path / "api.sock"
-    server = socketserver.UnixStreamServer(str(path), CreateHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield path
-    server.shutdown()
-    server.server_close()
+    with serving(tmp_path / "api.sock", CreateHandler) as path:
+        yield path
 
 
 @pytest.fixture

@@ -78,7 +78,8 @@ def test_the_content_is_never_shown(project: ProjectLoader) -> None:
 
 
 def test_uid_and_gid_get_a_note(project: ProjectLoader) -> None:
-    notes = owner_notes(project(TEXT, {"APP_TOKEN": TOKEN, "APP_CONF": "x"}))
+    loaded = project(TEXT, {"APP_TOKEN": TOKEN, "APP_CONF": "x"})
+    notes = owner_notes(plan_project(loaded, pod_mode="shared"))
     assert notes == [
         'service "app": secret "token" asks for owner 1000:1000, but Podman makes the '
         "container's user own the files it copies in; /etc/abs belongs to that user (its mode "
