@@ -131,6 +131,11 @@ def container_state(inspect: Mapping[str, Any]) -> ContainerState:
     )
 
 
+def healthcheck_timed_out(said: str) -> bool:
+    """Podman's error for a healthcheck command that ran longer than its timeout."""
+    return "healthcheck command exceeded timeout" in said
+
+
 def health_result(run: Mapping[str, Any], inspect: Mapping[str, Any]) -> HealthResult:
     """A healthcheck run's answer plus the health Podman recorded (streak, last output)."""
     state = inspect.get("State") or {}

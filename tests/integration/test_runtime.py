@@ -433,6 +433,17 @@ def test_healthcheck_run_makes_container_healthy(runtime: PodmanRuntime, made: C
     assert runtime.list_containers(made.label)[0].health == "healthy"
 
 
+def test_healthcheck_past_its_timeout_is_a_failed_run(
+    runtime: PodmanRuntime, made: Created
+) -> None:
+    check = HealthcheckSpec(("CMD", "sleep", "5"), interval=60, timeout=1, retries=3)
+    spec = container(made, "slowhealth", command=("sleep", "300"), healthcheck=check)
+    runtime.create_container(spec)
+    runtime.start_container(spec.name)
+    result = runtime.run_healthcheck(spec.name)
+    assert (result.passed, result.status, result.failing_streak) == (False, "starting", 1)
+
+
 def test_healthcheck_without_one_is_a_clear_error(runtime: PodmanRuntime, made: Created) -> None:
     spec = container(made, "nohealth", command=("sleep", "300"))
     runtime.create_container(spec)

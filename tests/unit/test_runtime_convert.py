@@ -102,3 +102,9 @@ def test_label_filters() -> None:
         "label": ["com.docker.compose.project=p", "com.docker.compose.oneoff"]
     }
     assert convert.filters_param({}) == {}
+
+
+def test_healthcheck_timeout_is_recognised_by_podmans_wording() -> None:
+    said = "healthcheck command exceeded timeout of 1s"
+    assert convert.healthcheck_timed_out(f"container c: cannot run its healthcheck: {said}")
+    assert not convert.healthcheck_timed_out("container c: cannot run its healthcheck: no such")

@@ -228,7 +228,7 @@ def require_writable() -> None:
 def check() -> int:
     """The healthcheck: 0 when /healthz answers 200."""
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{HTTP_PORT}/healthz", timeout=5):
+        with urllib.request.urlopen(f"http://127.0.0.1:{HTTP_PORT}/healthz", timeout=3):
             return 0
     except OSError as error:
         print(f"unhealthy: {error}", file=sys.stderr)
