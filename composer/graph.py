@@ -16,6 +16,31 @@ if TYPE_CHECKING:
     from composer.model import Dependency, Project
 
 
+def closure(edges: Mapping[str, Iterable[str]], roots: Iterable[str]) -> set[str]:
+    """`roots` and everything reachable from them along `edges`, over keys of `edges` only.
+
+    The one transitive closure: pass "needs" edges for dependencies, `reverse_edges(needs)`
+    for dependents. Roots and targets that are not keys of `edges` are left out.
+    """
+    found: set[str] = set()
+    pending = [root for root in roots if root in edges]
+    while pending:
+        name = pending.pop()
+        if name not in found:
+            found.add(name)
+            pending.extend(t for t in edges[name] if t in edges and t not in found)
+    return found
+
+
+def reverse_edges(edges: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    """`a -> b` becomes `b -> a`, every key of `edges` kept (sorted targets, no duplicates)."""
+    reverse: dict[str, set[str]] = {name: set() for name in edges}
+    for source, targets in edges.items():
+        for target in targets:
+            reverse.setdefault(target, set()).add(source)
+    return {name: sorted(sources) for name, sources in reverse.items()}
+
+
 def find_cycle(needs: Mapping[str, Iterable[str]]) -> list[str] | None:
     """The first dependency cycle, as `[a, b, c, a]`, or None.
 

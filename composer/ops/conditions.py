@@ -19,8 +19,8 @@ from composer.model.parts import (
     SERVICE_STARTED,
 )
 from composer.ops.health import HealthError, HealthRunner, WaitCancelledError, WaitTimeoutError
-from composer.plan.specs import ContainerSpec
 from composer.runtime.base import Runtime
+from composer.specs import ContainerSpec
 
 POLL = 0.5  # seconds between state reads, as docker compose polls
 # How a condition reads in "Waiting for db healthy".

@@ -17,9 +17,9 @@ from composer.ops import hooks
 from composer.ops.resources import create_host_paths
 from composer.plan.image_volumes import bind_nested_image_volumes
 from composer.plan.labels import SERVICE
-from composer.plan.specs import ContainerSpec
 from composer.progress import Progress
 from composer.runtime.base import Runtime
+from composer.specs import ContainerSpec
 
 # Podman states in which a container must be stopped before it is removed.
 ACTIVE_STATES = frozenset({"running", "paused", "restarting", "stopping"})

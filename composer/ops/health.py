@@ -17,8 +17,8 @@ from datetime import datetime
 from typing import Any
 
 from composer.errors import ComposerError
-from composer.plan.specs import HealthcheckSpec
 from composer.runtime.base import Runtime
+from composer.specs import HealthcheckSpec
 
 NANOSECONDS = 1_000_000_000
 # docker's defaults, which Podman also stores when a check is created without them.

@@ -24,9 +24,9 @@ from composer.ops.up import run_interruptibly
 from composer.ops.up_services import failure_messages, not_started
 from composer.ops.view import ProjectView, is_active
 from composer.plan import labels
-from composer.plan.specs import ContainerSpec
 from composer.progress import Progress
 from composer.runtime.base import ContainerInfo, PodInfo, Runtime
+from composer.specs import ContainerSpec
 
 # Container states `start` acts on; running, paused and restarting ones are left as they are.
 STARTABLE = frozenset({"created", "configured", "initialized", "exited", "stopped"})

@@ -11,10 +11,10 @@ from composer.errors import ComposerError
 from composer.execute import State, run_graph
 from composer.model import Project
 from composer.plan import labels
-from composer.plan.specs import ContainerSpec, NetworkSpec, VolumeSpec
 from composer.plan.translate import ProjectPlan
 from composer.progress import Progress
 from composer.runtime.base import Runtime
+from composer.specs import ContainerSpec, NetworkSpec, VolumeSpec
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 from composer.plan import labels
-from composer.plan.specs import ContainerSpec, PodSpec
 from composer.plan.translate import ProjectPlan
+from composer.specs import ContainerSpec, PodSpec
 
 ActionKind = Literal["create", "recreate", "start", "noop", "remove", "restart"]
 PodActionKind = Literal["create", "recreate", "keep", "remove"]

@@ -12,7 +12,7 @@ from composer.errors import ConfigError, Problem
 from composer.model import Project, Service
 from composer.model.parts import ServiceConfig, ServiceSecret
 from composer.model.resources import Config, Secret
-from composer.plan.specs import FileCopySpec
+from composer.specs import FileCopySpec
 
 if TYPE_CHECKING:
     from composer.plan.translate import ProjectPlan

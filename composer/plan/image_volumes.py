@@ -12,7 +12,7 @@ import posixpath
 from collections.abc import Iterable
 from dataclasses import replace
 
-from composer.plan.specs import ContainerSpec, MountSpec
+from composer.specs import ContainerSpec, MountSpec
 
 
 def _covering_mount(path: str, mounts: Iterable[MountSpec]) -> MountSpec | None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from composer.errors import Problem
 from composer.model import Project, Service
 from composer.plan.file_copies import DEFAULT_MODE, secret_target
-from composer.plan.specs import SecretRefSpec
+from composer.specs import SecretRefSpec
 
 
 def podman_secrets(project: Project, service: Service) -> tuple[SecretRefSpec, ...]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from composer.model import PortMapping
-from composer.plan.specs import PortSpec
+from composer.specs import PortSpec
 
 
 def port_spec(port: PortMapping) -> PortSpec:

@@ -20,8 +20,8 @@ from composer.plan.render_container import (
     repeated,
     switch,
 )
-from composer.plan.specs import NetworkSpec, PodSpec, VolumeSpec
 from composer.plan.translate import ProjectPlan
+from composer.specs import NetworkSpec, PodSpec, VolumeSpec
 
 
 def network_create_argv(spec: NetworkSpec) -> Argv:

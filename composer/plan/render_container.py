@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from composer.plan.specs import (
+from composer.specs import (
     BlkioSpec,
     ContainerSpec,
     DeviceRuleSpec,

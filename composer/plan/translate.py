@@ -13,10 +13,10 @@ from composer.graph import build_graph
 from composer.model import Network, Project, Volume
 from composer.plan import labels
 from composer.plan.podmode import PodMode, check_shared_mode
-from composer.plan.specs import ContainerSpec, NetworkSpec, PodSpec, SubnetSpec, VolumeSpec
 from composer.plan.translate_container import container_spec
 from composer.plan.translate_context import PlanContext
 from composer.plan.translate_pod import grouping_pod, shared_pod
+from composer.specs import ContainerSpec, NetworkSpec, PodSpec, SubnetSpec, VolumeSpec
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from composer.plan import labels, names
 from composer.plan.file_copies import file_copies
 from composer.plan.podman_secrets import podman_secrets
 from composer.plan.ports import expose_specs, port_specs
-from composer.plan.specs import ContainerSpec, HostEntry, NetworkAttachment, PortSpec
 from composer.plan.translate_context import PlanContext
 from composer.plan.translate_settings import (
     device_rule_specs,
@@ -27,6 +26,7 @@ from composer.plan.translate_settings import (
     ulimit_specs,
 )
 from composer.references import CONTAINER_PREFIX, namespace_service, volumes_from_service
+from composer.specs import ContainerSpec, HostEntry, NetworkAttachment, PortSpec
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from composer.plan import labels
 from composer.plan.hashing import canonical_json
 from composer.plan.podmode import shared_userns
 from composer.plan.ports import port_specs
-from composer.plan.specs import HostEntry, NetworkAttachment, PodSpec
 from composer.plan.translate_context import LOCALHOST, PlanContext
+from composer.specs import HostEntry, NetworkAttachment, PodSpec
 
 SHARED_NAMESPACES = ("net", "ipc")
 

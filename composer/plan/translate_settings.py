@@ -8,7 +8,8 @@ from typing import TypeVar, cast
 from composer.errors import ComposerError, ConfigError, Problem
 from composer.model import Healthcheck, Logging, Mount, Service
 from composer.plan.file_copies import secret_target
-from composer.plan.specs import (
+from composer.plan.translate_context import PlanContext
+from composer.specs import (
     BlkioSpec,
     DeviceRate,
     DeviceRuleSpec,
@@ -21,7 +22,6 @@ from composer.plan.specs import (
     RestartSpec,
     UlimitSpec,
 )
-from composer.plan.translate_context import PlanContext
 
 RESTART_POLICIES = ("no", "always", "on-failure", "unless-stopped")
 # deploy.restart_policy.condition -> the container restart policy (docker compose's mapping).

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from composer.plan.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
+from composer.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
 
 # Label filters: key -> value, or key -> None for "has this label, any value".
 LabelFilter = Mapping[str, str | None]

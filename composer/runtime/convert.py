@@ -11,7 +11,6 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
 
-from composer.plan.specs import FileCopySpec
 from composer.runtime.base import (
     ContainerInfo,
     ContainerState,
@@ -23,6 +22,7 @@ from composer.runtime.base import (
     PublishedPort,
     VolumeInfo,
 )
+from composer.specs import FileCopySpec
 
 PORT_IN_USE = re.compile(
     r"listen (?P<proto>tcp|udp|sctp)[46]? (?P<addr>\S*?):(?P<port>\d+): "

@@ -11,7 +11,6 @@ from podman.errors import PodmanError
 
 from composer import console
 from composer.errors import RuntimeOperationError
-from composer.plan.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
 from composer.runtime import convert, specgen, specgen_objects
 from composer.runtime.base import (
     ContainerInfo,
@@ -27,6 +26,7 @@ from composer.runtime.base import (
     VolumeInfo,
 )
 from composer.runtime.podman_images import PodmanImages
+from composer.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
 
 STOP_GRACE = 30  # seconds added to a stop timeout before the HTTP request gives up
 

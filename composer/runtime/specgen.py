@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from composer.errors import RuntimeOperationError
-from composer.plan.specs import (
+from composer.runtime import idmappings
+from composer.specs import (
     BlkioSpec,
     ContainerSpec,
     DeviceRuleSpec,
@@ -18,7 +19,6 @@ from composer.plan.specs import (
     ResourcesSpec,
     UlimitSpec,
 )
-from composer.runtime import idmappings
 
 Json = dict[str, Any]
 NANOSECONDS = 1_000_000_000

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 
-from composer.plan.specs import NetworkSpec, PodSpec, SubnetSpec, VolumeSpec
 from composer.runtime.specgen import (
     Json,
     drop_empty,
@@ -13,6 +12,7 @@ from composer.runtime.specgen import (
     port_mapping,
     userns_idmappings,
 )
+from composer.specs import NetworkSpec, PodSpec, SubnetSpec, VolumeSpec
 
 
 def pod_body(spec: PodSpec) -> Json:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from composer.plan import labels
-from composer.plan.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
 from composer.runtime.base import (
     BuildRequest,
     ContainerInfo,
@@ -24,6 +23,7 @@ from composer.runtime.base import (
     VersionInfo,
     VolumeInfo,
 )
+from composer.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
 
 CREATED = "2024-05-01T10:00:00.123456789Z"
 STARTED = "2024-05-01T10:00:01Z"

@@ -561,7 +561,7 @@ def test_podman_userns_facts(
 API_PROBE = """
 import json, os, sys
 from composer.errors import ComposerError
-from composer.plan.specs import ContainerSpec
+from composer.specs import ContainerSpec
 from composer.runtime.podman_api import PodmanRuntime
 from composer.runtime.socket import resolve_url
 

@@ -21,7 +21,9 @@ from typing import Any
 import pytest
 
 from composer.errors import RuntimeOperationError
-from composer.plan.specs import (
+from composer.runtime import socket as podman_socket
+from composer.runtime.podman_api import PodmanRuntime
+from composer.specs import (
     ContainerSpec,
     DeviceSpec,
     HealthcheckSpec,
@@ -38,8 +40,6 @@ from composer.plan.specs import (
     UlimitSpec,
     VolumeSpec,
 )
-from composer.runtime import socket as podman_socket
-from composer.runtime.podman_api import PodmanRuntime
 from tests.integration.conftest import missing
 
 pytestmark = pytest.mark.podman

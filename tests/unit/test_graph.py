@@ -124,3 +124,26 @@ def test_unknown_service_is_a_clear_error() -> None:
         graph.select(["nope"])
     with pytest.raises(ComposerError, match="^no such service: nope$"):
         graph.dependents("nope")
+
+
+def test_closure_follows_edges_and_skips_unknown_names() -> None:
+    from composer.graph import closure
+
+    needs = {"web": ["api", "ghost"], "api": ["db"], "db": [], "other": ["db"]}
+    assert closure(needs, ["web"]) == {"web", "api", "db"}
+    assert closure(needs, ["db", "nowhere"]) == {"db"}
+    assert closure(needs, []) == set()
+
+
+def test_closure_over_reverse_edges_gives_dependents() -> None:
+    from composer.graph import closure, reverse_edges
+
+    needs = {"web": ["api"], "api": ["db"], "db": [], "other": ["db"]}
+    assert reverse_edges(needs) == {"web": [], "api": ["web"], "db": ["api", "other"], "other": []}
+    assert closure(reverse_edges(needs), ["api"]) == {"api", "web"}
+
+
+def test_closure_terminates_on_a_cycle() -> None:
+    from composer.graph import closure
+
+    assert closure({"a": ["b"], "b": ["a"]}, ["a"]) == {"a", "b"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from composer.errors import RuntimeOperationError
-from composer.plan.specs import (
+from composer.runtime import specgen, specgen_objects
+from composer.specs import (
     ContainerSpec,
     DeviceSpec,
     HealthcheckSpec,
@@ -21,7 +22,6 @@ from composer.plan.specs import (
     SubnetSpec,
     VolumeSpec,
 )
-from composer.runtime import specgen, specgen_objects
 
 
 def body(**fields: object) -> dict[str, object]:

@@ -10,9 +10,9 @@ import pytest
 from composer.errors import ConfigError
 from composer.plan.file_copies import owner_notes
 from composer.plan.render import render
-from composer.plan.specs import FileCopySpec
 from composer.plan.translate import plan_project
 from composer.runtime.convert import files_tar
+from composer.specs import FileCopySpec
 from tests.unit.plan.conftest import ProjectLoader
 
 TOKEN = "s3cr3t-value"

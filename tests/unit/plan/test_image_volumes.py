@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from composer.plan.image_volumes import bind_nested_image_volumes, nested_bind
-from composer.plan.specs import ContainerSpec, MountSpec
+from composer.specs import ContainerSpec, MountSpec
 
 PGBIND = MountSpec("bind", "/var/lib/postgresql", source="/srv/pg", selinux="Z")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from composer.plan.podman_secrets import missing_secrets
 from composer.plan.render import render
-from composer.plan.specs import SecretRefSpec
 from composer.plan.translate import plan_project
 from composer.runtime.specgen import container_body
+from composer.specs import SecretRefSpec
 from tests.unit.plan.conftest import ProjectLoader
 
 TEXT = """

@@ -17,7 +17,8 @@ from composer.plan.render import (
     volume_create_argv,
 )
 from composer.plan.render_container import create_argv, publish
-from composer.plan.specs import (
+from composer.plan.translate import plan_project
+from composer.specs import (
     ContainerSpec,
     DeviceSpec,
     HealthcheckSpec,
@@ -34,7 +35,6 @@ from composer.plan.specs import (
     UlimitSpec,
     VolumeSpec,
 )
-from composer.plan.translate import plan_project
 
 ProjectLoader = Callable[..., Project]  # the `project` fixture of conftest.py
 

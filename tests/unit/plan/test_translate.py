@@ -11,7 +11,8 @@ import pytest
 from composer.errors import ComposerError
 from composer.model import Project
 from composer.plan import labels
-from composer.plan.specs import (
+from composer.plan.translate import plan_project
+from composer.specs import (
     ContainerSpec,
     DeviceSpec,
     HealthcheckSpec,
@@ -20,7 +21,6 @@ from composer.plan.specs import (
     RestartSpec,
     UlimitSpec,
 )
-from composer.plan.translate import plan_project
 
 ProjectLoader = Callable[..., Project]  # the `project` fixture of conftest.py
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from composer.model import Project
 from composer.plan import labels
-from composer.plan.specs import HostEntry, NetworkAttachment, PodSpec, PortSpec
 from composer.plan.translate import plan_project
+from composer.specs import HostEntry, NetworkAttachment, PodSpec, PortSpec
 
 ProjectLoader = Callable[..., Project]  # the `project` fixture of conftest.py
 

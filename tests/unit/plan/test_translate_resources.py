@@ -10,7 +10,8 @@ import pytest
 from composer.errors import ComposerError
 from composer.model import Project
 from composer.plan import labels
-from composer.plan.specs import (
+from composer.plan.translate import ProjectPlan, plan_project
+from composer.specs import (
     ContainerSpec,
     HostEntry,
     MountSpec,
@@ -20,7 +21,6 @@ from composer.plan.specs import (
     SubnetSpec,
     VolumeSpec,
 )
-from composer.plan.translate import ProjectPlan, plan_project
 
 ProjectLoader = Callable[..., Project]  # the `project` fixture of conftest.py
 
@@ -327,8 +327,8 @@ services:
 
 
 def test_namespace_cgroup_and_runtime_settings(project: ProjectLoader) -> None:
-    from composer.plan.specs import DeviceRuleSpec
     from composer.runtime.specgen import container_body
+    from composer.specs import DeviceRuleSpec
 
     spec = web(project, CGROUPS)
     assert (spec.uts, spec.cgroupns, spec.cgroup_parent, spec.oom_score_adj) == (
@@ -384,8 +384,8 @@ services:
 
 def test_blkio_and_realtime_cpu(project: ProjectLoader) -> None:
     from composer.plan.render_container import create_argv
-    from composer.plan.specs import BlkioSpec
     from composer.runtime.specgen import container_body
+    from composer.specs import BlkioSpec
 
     spec = web(project, BLKIO)
     assert spec.resources.blkio == BlkioSpec(
