@@ -101,6 +101,7 @@ def _register() -> None:
         config_cmd,
         doctor_cmd,
         down_cmd,
+        kube_cmd,
         lifecycle_cmd,
         logs_cmd,
         ps_cmd,
@@ -117,6 +118,7 @@ def _register() -> None:
         lifecycle_cmd,
         ps_cmd,
         logs_cmd,
+        kube_cmd,
     ):
         module.register(app)
 
