@@ -101,6 +101,7 @@ def _register() -> None:
         config_cmd,
         doctor_cmd,
         down_cmd,
+        graph_cmd,
         kube_cmd,
         lifecycle_cmd,
         logs_cmd,
@@ -119,6 +120,7 @@ def _register() -> None:
         ps_cmd,
         logs_cmd,
         kube_cmd,
+        graph_cmd,
     ):
         module.register(app)
 

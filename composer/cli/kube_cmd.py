@@ -114,7 +114,7 @@ def kube(
     if volumes and not down:
         raise ComposerError("--volumes goes with --down")
     chosen = tuple(services or ())
-    project = session.load(services=chosen).model()
+    project = session.load(services=chosen, select_services=bool(chosen)).model()
     for name in chosen:
         project.service(name)
     options = kube_options(session, project, flavor, namespace, service_type, strict)

@@ -113,3 +113,15 @@ def test_the_pod_mode_decides_the_pods(project: Path, capsys: pytest.CaptureFixt
     assert code == 0
     pods = [doc for doc in yaml.safe_load_all(out) if doc["kind"] == "Pod"]
     assert [pod["metadata"]["name"] for pod in pods] == ["shop-web"]
+
+
+def test_named_services_keep_what_they_need(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / "compose.yaml").write_text(
+        "services:\n  web: {image: a, depends_on: [db]}\n  db: {image: b}\n  other: {image: c}\n"
+    )
+    code, out, _ = run(capsys, "-p", "shop", "--pod-mode", "none", "kube", "web")
+    assert code == 0
+    pods = [doc["metadata"]["name"] for doc in yaml.safe_load_all(out) if doc["kind"] == "Pod"]
+    assert pods == ["shop-db", "shop-web"]
