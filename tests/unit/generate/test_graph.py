@@ -127,3 +127,14 @@ def test_graphviz_draws_everything(name: str, make: Callable[[], Picture]) -> No
         assert f">volume {volume}</text>" in svg, volume
     for path in picture.binds:
         assert f">{path}</text>" in svg, path
+
+
+def test_the_readme_shows_the_example_picture() -> None:
+    readme = (REPO / "README.md").read_text()
+    assert "](docs/images/gogs-postgres.svg)" in readme
+    svg = html.unescape((REPO / "docs" / "images" / "gogs-postgres.svg").read_text())
+    picture = gogs_picture()
+    names = [node.name for node in picture.services]
+    names += [f"network {n}" for n in picture.networks] + list(picture.binds)
+    for name in names:
+        assert f">{name}</text>" in svg, f"{name}: make the picture again (docs/commands.md, graph)"
