@@ -207,6 +207,11 @@ def _service_ports(
         for port in service.ports
         if port.published_range
     }
+    app_protocols = {
+        (port.target, port.protocol.upper()): port.app_protocol
+        for port in service.ports
+        if port.app_protocol
+    }
     found: list[dict[str, Any]] = []
     for entry in ports:
         number, protocol = entry["containerPort"], entry["protocol"]
@@ -216,6 +221,8 @@ def _service_ports(
             "targetPort": number,
             "protocol": protocol,
         }
+        if (number, protocol) in app_protocols:
+            item["appProtocol"] = app_protocols[(number, protocol)]
         host = published.get((number, protocol))
         if host is not None and service_type == "NodePort":
             if host in NODE_PORTS:

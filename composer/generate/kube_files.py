@@ -60,7 +60,8 @@ def _secret_mount(
         return _host_file(secret.file, target, volumes)
     key = data_key(ref.source)
     if secret.external:
-        name = ctx.names.volume(secret.name)
+        # Podman looks an existing secret up by its exact name; a cluster needs a valid one.
+        name = secret.name if ctx.flavor == "podman" else ctx.names.volume(secret.name)
         reason = (
             "is external: the Podman secret must hold a Kubernetes Secret document"
             if ctx.flavor == "podman"

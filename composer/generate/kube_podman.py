@@ -86,9 +86,25 @@ def _shared_pod(ctx: KubeContext) -> None:
     ctx.add(_pod(ctx, ctx.names.shared_pod(), _pod_labels(ctx), notes, body))
 
 
+def _own_pod_names(ctx: KubeContext, name: str, pod: str) -> None:
+    """Aliases resolve in a shared Pod's /etc/hosts; a Pod of its own is found by its name."""
+    service = ctx.project.services[name]
+    for key, network in sorted(service.networks.items()):
+        if network.aliases:
+            ctx.unmapped(
+                name, f"networks.{key}.aliases", f'do not resolve: other Pods reach it as "{pod}"'
+            )
+    for other in ctx.project.services.values():
+        for link in other.links:
+            target, _, alias = link.partition(":")
+            if target == name and alias and alias != target:
+                ctx.unmapped(other.name, f"links {link}", f'does not resolve: the Pod is "{pod}"')
+
+
 def _service_pods(ctx: KubeContext, name: str) -> None:
     service = ctx.project.services[name]
     specs = ctx.plan.containers[name]
+    _own_pod_names(ctx, name, ctx.names.workload(name))
     for number, spec in enumerate(specs, start=1):
         volumes = PodVolumes()
         box = container(ctx, ctx.names.container(name), service, spec, volumes)

@@ -133,7 +133,9 @@ def _named(ctx: KubeContext, service: Service, mount: Mount, volumes: PodVolumes
     volume = ctx.project.volumes.get(key)
     real = volume.name if volume else key
     claim_name = ctx.names.volume(real)
-    if volume is not None and volume.external:
+    if volume is not None and volume.external and ctx.flavor == "podman":
+        claim_name = real  # Podman looks the volume up by this exact name; it exists already
+    elif volume is not None and volume.external:
         if claim_name != real:
             ctx.unmapped(
                 service.name,

@@ -196,6 +196,19 @@ def _deploy(service: Service, flavor: Flavor) -> Iterator[tuple[str, str]]:
         yield f"deploy.mode {deploy.mode}", NO_EQUIVALENT
     if deploy.endpoint_mode:
         yield "deploy.endpoint_mode", NO_EQUIVALENT
+    policy = deploy.restart_policy
+    if policy is not None and (policy.delay is not None or policy.window is not None):
+        yield "deploy.restart_policy delay/window", "have no Kubernetes equivalent; left out"
+
+
+def _network_settings(service: Service, flavor: Flavor) -> Iterator[tuple[str, str]]:
+    """Per-network settings: addresses never map; aliases do only in the shared Pod's hosts."""
+    for key, network in sorted(service.networks.items()):
+        if network.aliases and flavor == "cluster":
+            yield f"networks.{key}.aliases", "have no Kubernetes equivalent (only Service names)"
+        for field in ("ipv4_address", "ipv6_address", "mac_address"):
+            if getattr(network, field):
+                yield f"networks.{key}.{field}", NO_EQUIVALENT
 
 
 def _podman_only(service: Service, flavor: Flavor) -> Iterator[tuple[str, str]]:
@@ -216,6 +229,7 @@ CHECKS: tuple[Check, ...] = (
     _dependencies,
     _hooks,
     _deploy,
+    _network_settings,
     _podman_only,
 )
 

@@ -206,3 +206,28 @@ services:
 def test_the_same_project_gives_the_same_text(project: ProjectLoader) -> None:
     loaded = project(TWO_SERVICES)
     assert manifests(loaded).text() == manifests(loaded).text()
+
+
+def test_external_volumes_and_secrets_keep_their_podman_names(project: ProjectLoader) -> None:
+    compose = """
+services:
+  app:
+    image: localhost/app:1
+    volumes: [data:/data]
+    secrets: [token]
+volumes:
+  data: {external: true, name: shared_data}
+secrets:
+  token: {external: true, name: site_token}
+"""
+    result = manifests(project(compose))
+    assert kinds(result, "PersistentVolumeClaim") == []
+    assert kinds(result, "Secret") == []
+    (pod,) = kinds(result, "Pod")
+    sources = [v.get("persistentVolumeClaim") or v.get("secret") for v in pod["spec"]["volumes"]]
+    assert {"claimName": "shared_data"} in sources
+    assert any(source and source.get("secretName") == "site_token" for source in sources)
+    assert (
+        'service "app": secrets token is external: the Podman secret must hold a Kubernetes '
+        "Secret document" in result.warnings
+    )
