@@ -101,6 +101,8 @@ def _register() -> None:
         config_cmd,
         doctor_cmd,
         down_cmd,
+        graph_cmd,
+        kube_cmd,
         lifecycle_cmd,
         logs_cmd,
         ps_cmd,
@@ -117,6 +119,8 @@ def _register() -> None:
         lifecycle_cmd,
         ps_cmd,
         logs_cmd,
+        kube_cmd,
+        graph_cmd,
     ):
         module.register(app)
 

@@ -86,6 +86,7 @@ def dry_run(session: Session, prepared: Prepared, options: UpOptions) -> None:
     from composer.ops.state import observe
     from composer.plan.converge import converge
     from composer.plan.render import render
+    from composer.plan.start_levels import start_order_lines
 
     plan = prepared.plan
     try:
@@ -106,7 +107,7 @@ def dry_run(session: Session, prepared: Prepared, options: UpOptions) -> None:
             existing_volumes={v.name for v in observed.volumes},
             hooks={name: s.post_start for name, s in prepared.project.services.items()},
         )
-    for line in lines:
+    for line in [*start_order_lines(plan.services, plan.needs), *lines]:
         console.out(line)
 
 
