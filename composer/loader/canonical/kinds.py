@@ -252,22 +252,19 @@ def _winning_index(entries: list[Any]) -> dict[Key, Key]:
 
 def mapping(value: Any, at: Path, cv: Canon) -> Any:
     """`labels`-like: a list of `K=V` or a mapping; null values become empty strings."""
-    if value is None:
-        return OMIT
-    pairs = _pairs(value, at, cv)
-    if not pairs:
-        return OMIT
-    return {key: "" if item is None else scalar_text(item) for key, item in sorted(pairs.items())}
+    return _text_pairs(value, at, cv, null="")
 
 
 def mapping_with_nulls(value: Any, at: Path, cv: Canon) -> Any:
     """`environment`-like: like `mapping`, but a bare key or a null value stays null."""
-    if value is None:
-        return OMIT
-    pairs = _pairs(value, at, cv)
+    return _text_pairs(value, at, cv, null=None)
+
+
+def _text_pairs(value: Any, at: Path, cv: Canon, null: str | None) -> Any:
+    pairs = None if value is None else _pairs(value, at, cv)
     if not pairs:
         return OMIT
-    return {key: None if item is None else scalar_text(item) for key, item in sorted(pairs.items())}
+    return {key: null if item is None else scalar_text(item) for key, item in sorted(pairs.items())}
 
 
 def multi_options(value: Any, at: Path, cv: Canon) -> Any:

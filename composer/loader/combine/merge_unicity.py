@@ -96,19 +96,8 @@ def _plain(item: Any) -> str | None:
     return None
 
 
-def _volume(item: Any) -> str | None:
-    if isinstance(item, dict):
-        target = item.get("target")
-        if not isinstance(target, str):
-            raise MissingTargetError
-        return target
-    if isinstance(item, str):
-        parts = item.split(":")
-        return parts[1] if len(parts) > 1 else parts[0]
-    return None
-
-
-def _device(item: Any) -> str | None:
+def _target(item: Any) -> str | None:
+    """A volume or device: its container path (`src:dst[:opts]` or the long form's `target`)."""
     if isinstance(item, dict):
         target = item.get("target")
         if not isinstance(target, str):
@@ -173,7 +162,7 @@ _SERVICE_INDEXERS: dict[str, Indexer] = {
     "cap_add": _key_value,
     "cap_drop": _key_value,
     "configs": _mount(""),
-    "devices": _device,
+    "devices": _target,
     "dns": _key_value,
     "dns_opt": _key_value,
     "dns_search": _key_value,
@@ -187,7 +176,7 @@ _SERVICE_INDEXERS: dict[str, Indexer] = {
     "secrets": _mount("/run/secrets"),
     "sysctls": _key_value,
     "tmpfs": _key_value,
-    "volumes": _volume,
+    "volumes": _target,
 }
 _NESTED_INDEXERS: dict[str, dict[str, Indexer]] = {
     "build": {

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from dataclasses import fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from composer.errors import ConfigError
 from composer.hashing import config_hash
@@ -25,6 +26,8 @@ from composer.model.service import Service
 if TYPE_CHECKING:
     from composer.loader.pipeline import LoadedProject
 
+ResourceT = TypeVar("ResourceT", Network, Volume, Secret, Config)
+
 
 def bind_project(loaded: LoadedProject) -> Project:
     """The Project for `loaded.data`; a ConfigError lists every value that does not fit."""
@@ -35,10 +38,10 @@ def bind_project(loaded: LoadedProject) -> Project:
         name=loaded.name,
         working_dir=loaded.working_dir,
         services=services,
-        networks=_resources(data, "networks", loaded.name, reader, _network),
-        volumes=_resources(data, "volumes", loaded.name, reader, _volume),
-        secrets=_resources(data, "secrets", loaded.name, reader, _secret),
-        configs=_resources(data, "configs", loaded.name, reader, _config),
+        networks=_resources(data, "networks", loaded.name, reader, Network),
+        volumes=_resources(data, "volumes", loaded.name, reader, Volume),
+        secrets=_resources(data, "secrets", loaded.name, reader, Secret),
+        configs=_resources(data, "configs", loaded.name, reader, Config),
         extensions=extensions(data),
         environment=dict(loaded.environment),
         files=tuple(loaded.files),
@@ -63,37 +66,31 @@ def _services(value: Any, reader: Reader) -> dict[str, Service]:
 
 
 def _resources(
-    data: dict[str, Any],
-    section: str,
-    project: str,
-    reader: Reader,
-    make: Callable[[str, str, dict[str, Any], Path, Reader], Any],
-) -> dict[str, Any]:
+    data: dict[str, Any], section: str, project: str, reader: Reader, kind: type[ResourceT]
+) -> dict[str, ResourceT]:
     """A top-level section; an entry with no `name` gets `<project>_<key>` (external: `<key>`)."""
     result = {}
     for key, value in (reader.mapping(data.get(section), (section,)) or {}).items():
         path: Path = (section, key)
         entry = reader.mapping(value, path) or {}
         default = key if flag(entry.get("external")) else f"{project}_{key}"
-        result[key] = make(key, text(entry.get("name") or default), entry, path, reader)
+        name = text(entry.get("name") or default)
+        result[key] = _resource(kind, key, name, entry, path, reader)
     return result
 
 
-def _network(key: str, name: str, data: dict[str, Any], path: Path, reader: Reader) -> Network:
-    return Network(
-        key=key,
-        name=name,
-        driver=opt_text(data.get("driver")),
-        driver_opts=text_map(data.get("driver_opts")),
-        external=flag(data.get("external")),
-        internal=flag(data.get("internal")),
-        attachable=flag(data.get("attachable")),
-        enable_ipv4=opt_flag(data.get("enable_ipv4")),
-        enable_ipv6=opt_flag(data.get("enable_ipv6")),
-        ipam=_ipam(data.get("ipam"), (*path, "ipam"), reader),
-        labels=text_map(data.get("labels")),
-        extensions=extensions(data),
-    )
+def _resource(
+    kind: type[ResourceT], key: str, name: str, data: dict[str, Any], path: Path, reader: Reader
+) -> ResourceT:
+    """One network, volume, secret or config: each of its fields read as `_FIELDS` says."""
+    values = {
+        field.name: read(data.get(field.name))
+        for field in fields(kind)
+        if (read := _FIELDS.get(field.name)) is not None
+    }
+    if kind is Network:
+        values["ipam"] = _ipam(data.get("ipam"), (*path, "ipam"), reader)
+    return kind(key=key, name=name, extensions=extensions(data), **values)
 
 
 def _ipam(value: Any, path: Path, reader: Reader) -> Ipam | None:
@@ -114,48 +111,24 @@ def _ipam(value: Any, path: Path, reader: Reader) -> Ipam | None:
     )
 
 
-def _volume(key: str, name: str, data: dict[str, Any], path: Path, reader: Reader) -> Volume:
-    return Volume(
-        key=key,
-        name=name,
-        driver=opt_text(data.get("driver")),
-        driver_opts=text_map(data.get("driver_opts")),
-        external=flag(data.get("external")),
-        labels=text_map(data.get("labels")),
-        extensions=extensions(data),
-    )
-
-
-def _secret(key: str, name: str, data: dict[str, Any], path: Path, reader: Reader) -> Secret:
-    return Secret(
-        key=key,
-        name=name,
-        file=opt_text(data.get("file")),
-        environment=opt_text(data.get("environment")),
-        content=_content(data.get("content")),
-        external=flag(data.get("external")),
-        labels=text_map(data.get("labels")),
-        driver=opt_text(data.get("driver")),
-        driver_opts=text_map(data.get("driver_opts")),
-        template_driver=opt_text(data.get("template_driver")),
-        extensions=extensions(data),
-    )
-
-
-def _config(key: str, name: str, data: dict[str, Any], path: Path, reader: Reader) -> Config:
-    return Config(
-        key=key,
-        name=name,
-        file=opt_text(data.get("file")),
-        environment=opt_text(data.get("environment")),
-        content=_content(data.get("content")),
-        external=flag(data.get("external")),
-        labels=text_map(data.get("labels")),
-        template_driver=opt_text(data.get("template_driver")),
-        extensions=extensions(data),
-    )
-
-
 def _content(value: Any) -> str | None:
     """Inline content: an empty string is still content (an empty file)."""
     return None if value is None else text(value)
+
+
+# How each plain field of a top-level resource is read from its canonical mapping (`key`, `name`,
+# `extensions` and a network's `ipam` are filled in by _resource).
+_FIELDS: dict[str, Callable[[Any], Any]] = {
+    "driver": opt_text,
+    "driver_opts": text_map,
+    "external": flag,
+    "internal": flag,
+    "attachable": flag,
+    "enable_ipv4": opt_flag,
+    "enable_ipv6": opt_flag,
+    "labels": text_map,
+    "file": opt_text,
+    "environment": opt_text,
+    "content": _content,
+    "template_driver": opt_text,
+}

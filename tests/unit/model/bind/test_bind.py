@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sysconfig
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -17,17 +18,21 @@ from composer.loader.pipeline import LoadedProject
 from composer.loader.sources import Location, SourceMap
 from composer.model import (
     BindOptions,
+    Config,
     DependsOn,
     Device,
     DeviceRequest,
     ExtraHost,
     Mount,
+    Network,
     PortMapping,
+    Secret,
     ServiceConfig,
     ServiceNetwork,
     ServiceSecret,
     TmpfsOptions,
     Ulimit,
+    Volume,
     VolumeOptions,
 )
 from composer.model.bind import project as bind_module
@@ -520,6 +525,43 @@ def test_binds_top_level_resources() -> None:
     assert proj.secrets["secret2"].external
     assert proj.configs["inline"].content == ""
     assert proj.configs["config1"].file == f"{LOADER_DIR}/config_data"
+
+
+def test_every_field_of_a_top_level_resource_is_bound() -> None:
+    """Each field set in the file is set in the model: a field the model gains must be read too."""
+    every = {
+        "name": "real",
+        "driver": "d",
+        "driver_opts": {"o": "1"},
+        "external": True,
+        "internal": True,
+        "attachable": True,
+        "enable_ipv4": False,
+        "enable_ipv6": True,
+        "ipam": {"driver": "default"},
+        "labels": {"l": "v"},
+        "file": "/f",
+        "environment": "E",
+        "content": "c",
+        "template_driver": "golang",
+        "x-extra": 1,
+    }
+    sections = ("networks", "volumes", "secrets", "configs")
+    proj = bind_project(loaded({section: {"one": every} for section in sections}))
+    bound: list[Network | Volume | Secret | Config] = [
+        proj.networks["one"],
+        proj.volumes["one"],
+        proj.secrets["one"],
+        proj.configs["one"],
+    ]
+    for resource in bound:
+        default = type(resource)(key="one", name="default")
+        same = [
+            f.name
+            for f in fields(resource)
+            if getattr(resource, f.name) == getattr(default, f.name)
+        ]
+        assert same == ["key"], type(resource).__name__
 
 
 def test_binds_disabled_services_separately() -> None:
