@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from composer.graph import closure
+
 
 def dependencies_of(service: Any) -> list[str]:
     """The services `service` names in its (canonical, mapping) `depends_on`."""
@@ -15,19 +17,6 @@ def dependencies_of(service: Any) -> list[str]:
         return []
     depends_on = service.get("depends_on")
     return [str(name) for name in depends_on] if isinstance(depends_on, dict) else []
-
-
-def closure(services: dict[str, Any], names: tuple[str, ...]) -> set[str]:
-    """`names` and every service they depend on, directly or not, that is defined."""
-    chosen: set[str] = set()
-    pending = [name for name in names if name in services]
-    while pending:
-        name = pending.pop()
-        if name in chosen:
-            continue
-        chosen.add(name)
-        pending.extend(dep for dep in dependencies_of(services[name]) if dep in services)
-    return chosen
 
 
 def _without_missing_dependencies(service: Any, chosen: set[str]) -> Any:
@@ -46,7 +35,8 @@ def select_services(data: dict[str, Any], names: tuple[str, ...]) -> dict[str, A
     services = data.get("services")
     if not names or not isinstance(services, dict):
         return data
-    chosen = closure(services, names)
+    needs = {name: dependencies_of(service) for name, service in services.items()}
+    chosen = closure(needs, names)
     kept = {
         name: _without_missing_dependencies(service, chosen)
         for name, service in services.items()

@@ -1,4 +1,4 @@
-"""The frozen model: dependencies over every edge kind, lookups, selections."""
+"""The frozen model: dependencies over every edge kind, lookups, derived values."""
 
 from __future__ import annotations
 
@@ -66,39 +66,6 @@ def test_service_lookup_of_a_disabled_service_hints_at_its_profile() -> None:
     with pytest.raises(ComposerError) as caught:
         proj.service("debug")
     assert caught.value.hint == 'service "debug" is disabled: enable it with --profile dev'
-
-
-def test_with_selected_adds_dependencies_transitively() -> None:
-    proj = project(
-        Service(name="web", depends_on={"api": DependsOn()}),
-        Service(name="api", links=("db",)),
-        Service(name="db"),
-        Service(name="other"),
-    )
-    selected = proj.with_selected(["web"])
-    assert sorted(selected.services) == ["api", "db", "web"]
-    assert sorted(proj.services) == ["api", "db", "other", "web"]  # the original is unchanged
-
-
-def test_with_selected_without_dependencies_keeps_only_the_named() -> None:
-    proj = project(Service(name="web", depends_on={"db": DependsOn()}), Service(name="db"))
-    assert list(proj.with_selected(["web"], include_deps=False).services) == ["web"]
-
-
-def test_with_selected_nothing_means_everything() -> None:
-    proj = project(Service(name="web"), Service(name="db"))
-    assert proj.with_selected([]) is proj
-
-
-def test_with_selected_skips_optional_dependencies_that_are_absent() -> None:
-    optional = DependsOn(required=False)
-    proj = project(Service(name="web", depends_on={"gone": optional}))
-    assert list(proj.with_selected(["web"]).services) == ["web"]
-
-
-def test_with_selected_rejects_an_unknown_service() -> None:
-    with pytest.raises(ComposerError, match="^no such service: api$"):
-        project(Service(name="web")).with_selected(["api"])
 
 
 def test_port_published_range() -> None:
