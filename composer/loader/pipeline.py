@@ -1,4 +1,4 @@
-"""The loader's stages, in order, in one place: compose files in, a validated Project out."""
+"""The loader's stages in order, in one place: compose files in, canonical data out."""
 
 from __future__ import annotations
 
