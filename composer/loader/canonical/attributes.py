@@ -8,7 +8,6 @@ from typing import Any
 from composer.loader.canonical.kinds import (
     OMIT,
     Canon,
-    dedupe,
     file_mode,
     integer,
     mapping,
@@ -18,6 +17,7 @@ from composer.loader.canonical.kinds import (
     texts,
     truth,
 )
+from composer.loader.canonical.unique import dedupe
 from composer.loader.sources import Key, Path
 
 

@@ -9,7 +9,7 @@ problem of a file is reported at once.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -362,25 +362,3 @@ def kept_empty(converter: Converter, empty: Callable[[], Any]) -> Converter:
         return empty() if result is OMIT and value is not None else result
 
     return convert
-
-
-def dedupe(
-    entries: Sequence[tuple[Key, Any]], key: Callable[[Any], str]
-) -> tuple[list[Any], dict[Key, Key]]:
-    """Unique entries by `key`: the first position is kept and the last value wins.
-
-    `entries` are (origin, value) pairs; returns the values and new index -> origin.
-    """
-    values: list[Any] = []
-    origins: dict[Key, Key] = {}
-    position: dict[str, int] = {}
-    for origin, value in entries:
-        unique = key(value)
-        if unique in position:
-            values[position[unique]] = value
-            origins[position[unique]] = origin
-            continue
-        position[unique] = len(values)
-        origins[len(values)] = origin
-        values.append(value)
-    return values, origins

@@ -6,8 +6,9 @@ import ipaddress
 import re
 from typing import Any
 
-from composer.loader.canonical.kinds import OMIT, Canon, dedupe, scalar_text, text
-from composer.loader.sources import Key, Path
+from composer.loader.canonical.kinds import OMIT, Canon, scalar_text, text
+from composer.loader.canonical.unique import unique_entries
+from composer.loader.sources import Path
 
 _DIGITS = re.compile(r"^[0-9]+$")
 _PROTOCOLS = ("tcp", "udp", "sctp")
@@ -168,19 +169,4 @@ def port_key(entry: dict[str, Any]) -> str:
 
 def ports(value: Any, at: Path, cv: Canon) -> Any:
     """`ports`: every item in long syntax, ranges expanded, duplicates merged."""
-    if value is None:
-        return OMIT
-    if not isinstance(value, list):
-        return cv.fail(at, "must be a list")
-    expanded: list[tuple[Key, Any]] = []
-    kept: list[Any] = []
-    for index, item in enumerate(value):
-        if cv.unresolved(item):
-            kept.append(item)
-            continue
-        expanded.extend((index, entry) for entry in _port_entries(item, (*at, index), cv))
-    result, origins = dedupe(expanded, port_key)
-    if kept:
-        return [*result, *kept]  # only with --no-interpolate, which has no source map to keep
-    cv.moved(at, origins)
-    return result or OMIT
+    return unique_entries(value, at, cv, _port_entries, port_key)

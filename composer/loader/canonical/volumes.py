@@ -8,7 +8,6 @@ from composer.loader.canonical.kinds import (
     OMIT,
     Canon,
     byte_size,
-    dedupe,
     flag,
     integer,
     mapping,
@@ -16,7 +15,8 @@ from composer.loader.canonical.kinds import (
     struct,
     text,
 )
-from composer.loader.sources import Key, Path
+from composer.loader.canonical.unique import unique_entries
+from composer.loader.sources import Path
 
 _PROPAGATIONS = ("rprivate", "private", "rshared", "shared", "rslave", "slave")
 _SELINUX = ("z", "Z")
@@ -177,21 +177,9 @@ def _volume_entry(value: Any, at: Path, cv: Canon) -> Any:
 
 def volumes(value: Any, at: Path, cv: Canon) -> Any:
     """`volumes`: every item in long syntax; one mount per target (the last one wins)."""
-    if value is None:
-        return OMIT
-    if not isinstance(value, list):
-        return cv.fail(at, "must be a list")
-    entries: list[tuple[Key, Any]] = []
-    kept: list[Any] = []
-    for index, item in enumerate(value):
-        if cv.unresolved(item):
-            kept.append(item)
-            continue
-        entry = _volume_entry(item, (*at, index), cv)
-        if entry is not OMIT:
-            entries.append((index, entry))
-    result, origins = dedupe(entries, lambda entry: str(entry["target"]))
-    if kept:
-        return [*result, *kept]  # only with --no-interpolate, which has no source map to keep
-    cv.moved(at, origins)
-    return result or OMIT
+    return unique_entries(value, at, cv, _volume_entries, lambda entry: str(entry["target"]))
+
+
+def _volume_entries(value: Any, at: Path, cv: Canon) -> list[Any]:
+    entry = _volume_entry(value, at, cv)
+    return [] if entry is OMIT else [entry]
