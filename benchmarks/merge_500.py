@@ -13,9 +13,9 @@ import statistics
 import sys
 import time
 
-from composer.loader import merge
+from composer.loader.combine import merge
 from composer.loader.context import ConfigDocument
-from composer.loader.yamlread import read_yaml
+from composer.loader.read.yaml12 import read_yaml
 
 
 def base_text(count: int) -> str:

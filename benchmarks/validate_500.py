@@ -12,9 +12,9 @@ import statistics
 import sys
 import time
 
-from composer.loader import validate
 from composer.loader.context import ConfigDocument, Discovery, LoadContext, LoadOptions
-from composer.loader.yamlread import read_yaml
+from composer.loader.read.yaml12 import read_yaml
+from composer.loader.schema import validate
 
 
 def compose_text(count: int) -> str:

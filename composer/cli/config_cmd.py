@@ -106,7 +106,7 @@ class ConfigRun:
 
         request = self.request
         if kind == "variables":
-            from composer.loader.interpolate import variables
+            from composer.loader.interpolation.interpolate import variables
 
             overrides = request.load_overrides(listing=True)
             overrides["interpolate"] = False

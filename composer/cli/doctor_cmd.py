@@ -19,7 +19,7 @@ FORMATS = ("pretty", "json")
 def _project_view(session: Session) -> ProjectView | None:
     """The project named by -f, or found in the working directory; None when there is none."""
     from composer.doctor.checks_project import ProjectView
-    from composer.loader.discovery import NOT_FOUND
+    from composer.loader.read.discovery import NOT_FOUND
 
     try:
         loaded = session.load()

@@ -12,12 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from composer.generate.goyaml import Writer
-from composer.plan.hashing import config_hash
+from composer.hashing import config_hash
 from composer.plan.names import built_image_name
 
 
 class VariableLike(Protocol):
-    """A variable of `config --variables` (composer.loader.template.Variable)."""
+    """A variable of `config --variables` (composer.loader.interpolation.template.Variable)."""
 
     @property
     def name(self) -> str: ...

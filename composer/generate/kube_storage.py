@@ -12,7 +12,7 @@ from typing import Any
 
 from composer.generate.kube_context import KubeContext, quantity_bytes
 from composer.generate.kube_names import dns_label
-from composer.loader.units import UnitError, parse_bytes
+from composer.loader.canonical.units import UnitError, parse_bytes
 from composer.model import Mount, Service
 from composer.specs import MountSpec
 

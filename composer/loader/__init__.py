@@ -1,1 +1,1 @@
-"""The loader: compose files to a validated Project, one pure stage per module (see pipeline.py)."""
+"""The loader: compose files to canonical data, one subpackage per stage (see pipeline.py)."""

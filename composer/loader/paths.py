@@ -11,7 +11,7 @@ import pwd
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from composer.loader.tags import Override, Reset
+from composer.loader.read.tags import Override, Reset
 
 Resolve = Callable[[str], str]
 

@@ -1,27 +1,26 @@
-"""The loader's stages, in order, in one place: compose files in, a validated Project out."""
+"""The loader's stages in order, in one place: compose files in, canonical data out."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from composer.loader import (
-    canonical,
-    consistency,
-    discovery,
-    environment,
-    extends,
-    include,
-    interpolate,
-    merge,
-    naming,
-    normalize,
-    profiles,
-    reading,
-    select,
-    validate,
-)
+from composer.loader.canonical.canonicalize import canonicalize
+from composer.loader.combine.extends import apply_extends
+from composer.loader.combine.include import apply_include
+from composer.loader.combine.merge import finish as finish_merge
+from composer.loader.combine.merge import merge_documents
 from composer.loader.context import ConfigDocument, LoadContext, LoadOptions
+from composer.loader.finish.consistency import check as check_consistency
+from composer.loader.finish.environment import resolve_environment
+from composer.loader.finish.naming import export_project_name, project_name
+from composer.loader.finish.normalize import drop_unused_resources, normalize
+from composer.loader.finish.profiles import apply_profiles
+from composer.loader.finish.select import select_services
+from composer.loader.interpolation.interpolate import interpolate_document
+from composer.loader.read.discovery import discover
+from composer.loader.read.files import read_documents, require_content
+from composer.loader.schema.validate import validate_document
 from composer.loader.sources import SourceMap
 
 if TYPE_CHECKING:
@@ -43,7 +42,7 @@ class LoadedProject:
 
     def model(self) -> Project:
         """Bind the data to the frozen model (imported lazily: `config` does not need it)."""
-        from composer.loader.bind import bind_project
+        from composer.model.bind.project import bind_project
 
         return bind_project(self)
 
@@ -51,39 +50,39 @@ class LoadedProject:
 def load_documents(files: list[str], ctx: LoadContext) -> ConfigDocument | None:
     """Per file, in order: read, interpolate, extends, include; then merge into one document."""
     merged: ConfigDocument | None = None
-    docs = [doc for path in files for doc in reading.read_documents(path, ctx)]
+    docs = [doc for path in files for doc in read_documents(path, ctx)]
     # The name is known before interpolation, so `${COMPOSE_PROJECT_NAME}` gives it (as docker).
-    naming.export_project_name(docs, ctx)
+    export_project_name(docs, ctx)
     for doc in docs:
         if ctx.options.interpolate:
-            doc = interpolate.interpolate_document(doc, ctx.environment, ctx)
-        doc = extends.apply_extends(doc, ctx)
-        doc = include.apply_include(doc, ctx)
-        merged = doc if merged is None else merge.merge_documents(merged, doc)
+            doc = interpolate_document(doc, ctx.environment, ctx)
+        doc = apply_extends(doc, ctx)
+        doc = apply_include(doc, ctx)
+        merged = doc if merged is None else merge_documents(merged, doc)
     return merged
 
 
 def load(options: LoadOptions) -> LoadedProject:
     """Run every stage; raise ConfigError (naming file, line and key) on the first bad stage."""
-    found = discovery.discover(options)
+    found = discover(options)
     ctx = LoadContext(options=options, discovery=found)
     doc = load_documents(found.files, ctx)
-    doc = reading.require_content(doc, found.files)
-    doc = merge.finish(doc)
-    validate.validate_document(doc, ctx)
-    doc = canonical.canonicalize(doc, ctx)
-    name = naming.project_name(doc, ctx)
-    doc = normalize.normalize(doc, name, ctx)
-    data, disabled = profiles.apply_profiles(doc.data, found.profiles, options.services)
+    doc = require_content(doc, found.files)
+    doc = finish_merge(doc)
+    validate_document(doc, ctx)
+    doc = canonicalize(doc, ctx)
+    name = project_name(doc, ctx)
+    doc = normalize(doc, name, ctx)
+    data, disabled = apply_profiles(doc.data, found.profiles, options.services)
     doc.data = data
     if options.consistency:
-        consistency.check(doc, disabled, ctx)
+        check_consistency(doc, disabled, ctx)
     if options.select_services:
-        data = select.select_services(data, options.services)
+        data = select_services(data, options.services)
     # docker compose drops what no service uses, except from the uninterpolated model
-    doc.data = normalize.drop_unused_resources(data) if options.interpolate else data
+    doc.data = drop_unused_resources(data) if options.interpolate else data
     if options.resolve_environment and options.interpolate:
-        doc = environment.resolve_environment(doc, ctx)
+        doc = resolve_environment(doc, ctx)
     return LoadedProject(
         name=name,
         working_dir=found.working_dir,

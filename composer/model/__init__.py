@@ -11,6 +11,7 @@ from composer.model.parts import (
     Device,
     DeviceRequest,
     ExtraHost,
+    FileReference,
     Healthcheck,
     Logging,
     Mount,
@@ -24,7 +25,7 @@ from composer.model.parts import (
     VolumeOptions,
 )
 from composer.model.project import Project
-from composer.model.resources import Config, Ipam, IpamPool, Network, Secret, Volume
+from composer.model.resources import Config, FileObject, Ipam, IpamPool, Network, Secret, Volume
 from composer.model.service import Dependency, Service
 
 __all__ = [
@@ -40,6 +41,8 @@ __all__ = [
     "Device",
     "DeviceRequest",
     "ExtraHost",
+    "FileObject",
+    "FileReference",
     "Healthcheck",
     "Ipam",
     "IpamPool",

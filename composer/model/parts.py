@@ -137,8 +137,8 @@ class Logging:
 
 
 @dataclass(frozen=True, slots=True)
-class ServiceSecret:
-    """A secret a service mounts: `target` is where it appears; mode is an int (0o440)."""
+class FileReference:
+    """What a service's `secrets` and `configs` entries share; `mode` is an int (0o440)."""
 
     source: str
     target: str | None = None
@@ -148,14 +148,13 @@ class ServiceSecret:
 
 
 @dataclass(frozen=True, slots=True)
-class ServiceConfig:
-    """A config a service mounts (default target `/<source>`); mode is an int (0o440)."""
+class ServiceSecret(FileReference):
+    """A secret a service mounts (default target `/run/secrets/<source>`)."""
 
-    source: str
-    target: str | None = None
-    uid: str | None = None
-    gid: str | None = None
-    mode: int | None = None
+
+@dataclass(frozen=True, slots=True)
+class ServiceConfig(FileReference):
+    """A config a service mounts (default target `/<source>`)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,9 @@
-"""The project: its services and top-level resources, frozen; selections return copies."""
+"""The project: its services and top-level resources, frozen."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from composer.errors import ComposerError
@@ -45,32 +45,6 @@ class Project:
         if found is None:
             raise ComposerError(f"no such service: {name}", self._missing_hint(name))
         return found
-
-    def with_selected(self, names: Iterable[str], include_deps: bool = True) -> Project:
-        """A copy with only the named services (and, by default, what they depend on).
-
-        No names selects every service, as docker compose does.
-        """
-        wanted = list(names)
-        if not wanted:
-            return self
-        for name in wanted:
-            self.service(name)
-        keep = self._closure(wanted) if include_deps else set(wanted)
-        services = {name: svc for name, svc in self.services.items() if name in keep}
-        return replace(self, services=services)
-
-    def _closure(self, names: list[str]) -> set[str]:
-        """`names` plus every service they need, transitively (missing ones are skipped)."""
-        keep: set[str] = set()
-        pending = list(names)
-        while pending:
-            name = pending.pop()
-            if name in keep or name not in self.services:
-                continue
-            keep.add(name)
-            pending.extend(self.services[name].dependency_names())
-        return keep
 
     def _missing_hint(self, name: str) -> str | None:
         disabled = self.disabled.get(name)

@@ -58,8 +58,11 @@ class Volume:
 
 
 @dataclass(frozen=True, slots=True)
-class Secret:
-    """A top-level secret: from a file, an environment variable, or external."""
+class FileObject:
+    """What secrets and configs share: content from a file, a variable, inline text, or external.
+
+    `key` is its name in the file, `name` the real one.
+    """
 
     key: str
     name: str
@@ -68,22 +71,18 @@ class Secret:
     content: str | None = None
     external: bool = False
     labels: Mapping[str, str] = field(default_factory=dict)
-    driver: str | None = None
-    driver_opts: Mapping[str, str] = field(default_factory=dict)
     template_driver: str | None = None
     extensions: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
-class Config:
-    """A top-level config: from a file, an environment variable, inline content, or external."""
+class Secret(FileObject):
+    """A top-level secret: from a file, an environment variable, or external."""
 
-    key: str
-    name: str
-    file: str | None = None
-    environment: str | None = None
-    content: str | None = None
-    external: bool = False
-    labels: Mapping[str, str] = field(default_factory=dict)
-    template_driver: str | None = None
-    extensions: Mapping[str, Any] = field(default_factory=dict)
+    driver: str | None = None
+    driver_opts: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Config(FileObject):
+    """A top-level config: from a file, an environment variable, inline content, or external."""

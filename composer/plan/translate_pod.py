@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, replace
 
+from composer.hashing import canonical_json
 from composer.model import Service
 from composer.plan import labels
-from composer.plan.hashing import canonical_json
 from composer.plan.podmode import shared_userns
 from composer.plan.ports import port_specs
 from composer.plan.translate_context import LOCALHOST, PlanContext

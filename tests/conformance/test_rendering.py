@@ -15,7 +15,7 @@ from types import ModuleType
 import pytest
 
 from composer.generate.config_output import render_config
-from composer.loader.yamlread import read_yaml
+from composer.loader.read.yaml12 import read_yaml
 
 pytestmark = pytest.mark.conformance
 

@@ -85,7 +85,7 @@ def test_every_third_party_import_is_declared() -> None:
 
 
 def test_python_dotenv_is_not_a_dependency() -> None:
-    # loader/dotenv_files.py is composer's own parser: python-dotenv's grammar differs.
+    # loader/read/dotenv.py is composer's own parser: python-dotenv's grammar differs.
     assert "python-dotenv" not in declared()
     assert "dotenv" not in composer_imports()
 

@@ -18,8 +18,8 @@ from composer.loader.paths import (
     resolve_paths,
     resolve_service_paths,
 )
-from composer.loader.tags import Override, Reset
-from composer.loader.yamlread import read_yaml
+from composer.loader.read.tags import Override, Reset
+from composer.loader.read.yaml12 import read_yaml
 
 BASE = "/proj"
 HOME = "/home/u"

@@ -1,0 +1,1 @@
+"""The finishing stages: name, normalize, profiles, consistency, selection, environment."""

@@ -1,0 +1,1 @@
+"""The interpolation stage: `${VAR}` forms replaced in values, then docker compose's casts."""

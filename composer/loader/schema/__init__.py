@@ -1,0 +1,1 @@
+"""The schema stage: the merged document validated against composer's compose schema."""

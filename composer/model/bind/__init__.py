@@ -1,0 +1,1 @@
+"""Binding: a LoadedProject's canonical data to the frozen model, all misfits at once."""
