@@ -45,7 +45,7 @@ def down(
 ) -> None:
     """Stop and remove containers, pod and networks."""
     from composer.cli.up_cmd import env_flag, parallel_limit
-    from composer.ops.down import RMI_CHOICES, Down, DownOptions
+    from composer.ops.commands.down import RMI_CHOICES, Down, DownOptions
     from composer.progress import make_progress
 
     session: Session = ctx.obj

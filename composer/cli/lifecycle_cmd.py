@@ -67,7 +67,7 @@ def run_with_progress(
     strict: bool = False,
 ) -> None:
     """Load, check the names, connect, and act with a progress display; Ctrl-C exits 130."""
-    from composer.ops.lifecycle import LifecycleInterruptedError
+    from composer.ops.commands.lifecycle import LifecycleInterruptedError
     from composer.progress import make_progress
 
     name, project, chosen = chosen_services(session, services)
@@ -96,7 +96,7 @@ def _limit(session: Session) -> int | None:
 
 def start(ctx: typer.Context, services: ServicesArg = None) -> None:
     """Start existing containers (and what they depend on), in dependency order."""
-    from composer.ops.lifecycle import Lifecycle
+    from composer.ops.commands.lifecycle import Lifecycle
 
     session: Session = ctx.obj
 
@@ -110,7 +110,7 @@ def start(ctx: typer.Context, services: ServicesArg = None) -> None:
 
 def stop(ctx: typer.Context, services: ServicesArg = None, timeout: TimeoutOpt = None) -> None:
     """Stop running containers without removing them (dependents first)."""
-    from composer.ops.lifecycle import Lifecycle
+    from composer.ops.commands.lifecycle import Lifecycle
 
     session: Session = ctx.obj
 
@@ -131,7 +131,7 @@ def restart(
     ] = False,
 ) -> None:
     """Restart service containers (and dependents that ask for it with depends_on.restart)."""
-    from composer.ops.lifecycle import Lifecycle
+    from composer.ops.commands.lifecycle import Lifecycle
 
     session: Session = ctx.obj
 
@@ -146,7 +146,7 @@ def restart(
 
 def pause(ctx: typer.Context, services: ServicesArg = None) -> None:
     """Pause running containers."""
-    from composer.ops.control import Control
+    from composer.ops.commands.control import Control
 
     session: Session = ctx.obj
 
@@ -160,7 +160,7 @@ def pause(ctx: typer.Context, services: ServicesArg = None) -> None:
 
 def unpause(ctx: typer.Context, services: ServicesArg = None) -> None:
     """Unpause paused containers."""
-    from composer.ops.control import Control
+    from composer.ops.commands.control import Control
 
     session: Session = ctx.obj
 
@@ -185,7 +185,7 @@ def kill(
 ) -> None:
     """Force running containers to stop (SIGKILL, or the signal given)."""
     from composer.cli.up_cmd import env_flag
-    from composer.ops.control import Control
+    from composer.ops.commands.control import Control
 
     session: Session = ctx.obj
     orphans = remove_orphans or env_flag(session, "COMPOSE_REMOVE_ORPHANS")
@@ -228,8 +228,8 @@ def rm(
     ] = False,
 ) -> None:
     """Remove stopped service containers."""
-    from composer.ops.control import Control
-    from composer.ops.lifecycle import Lifecycle
+    from composer.ops.commands.control import Control
+    from composer.ops.commands.lifecycle import Lifecycle
     from composer.progress import make_progress
 
     session: Session = ctx.obj

@@ -38,7 +38,7 @@ def logs(
 ) -> None:
     """View output from containers."""
     from composer.cli.lifecycle_cmd import chosen_services, open_view
-    from composer.ops.logs import Logs, LogsOptions, monochrome, parse_tail
+    from composer.ops.commands.logs import Logs, LogsOptions, monochrome, parse_tail
 
     session: Session = ctx.obj
     lines = parse_tail(tail)

@@ -17,7 +17,7 @@ FORMATS = ("table", "json")
 
 def statuses_of(status: list[str] | None, filters: list[str] | None) -> tuple[str, ...]:
     """`--status X` and `--filter status=X` together, checked against docker's values."""
-    from composer.ops.listing import STATUSES
+    from composer.ops.commands.listing import STATUSES
 
     found = list(status or ())
     for text in filters or ():
@@ -61,7 +61,7 @@ def ps(
 ) -> None:
     """List containers."""
     from composer.cli.lifecycle_cmd import chosen_services, open_view
-    from composer.ops.listing import (
+    from composer.ops.commands.listing import (
         PsOptions,
         json_lines,
         list_rows,

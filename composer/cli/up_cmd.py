@@ -13,7 +13,7 @@ from composer.errors import ComposerError
 if TYPE_CHECKING:
     from composer.cli.session import Session
     from composer.model import Project
-    from composer.ops.up import UpOptions
+    from composer.ops.commands.up import UpOptions
     from composer.plan.podmode import PodMode
     from composer.plan.translate import ProjectPlan
     from composer.runtime.base import Runtime
@@ -132,7 +132,7 @@ def check_flags(options: UpOptions, services: tuple[str, ...]) -> None:
 
 def check_host(session: Session, prepared: Prepared, runtime: Runtime, options: UpOptions) -> None:
     """Refuse what this Podman cannot run; say who owns what containers write to bind mounts."""
-    from composer.ops.preflight import preflight
+    from composer.ops.steps.preflight import preflight
     from composer.plan.file_copies import owner_notes
 
     url = session.options.podman_url or session.environ.get("CONTAINER_HOST")
@@ -143,7 +143,7 @@ def check_host(session: Session, prepared: Prepared, runtime: Runtime, options: 
 
 def run_up(session: Session, services: tuple[str, ...], options: UpOptions) -> None:
     """Shared by `up` and `create`: check, plan, then act (or print, with --dry-run)."""
-    from composer.ops.up import Up, UpInterruptedError
+    from composer.ops.commands.up import Up, UpInterruptedError
     from composer.progress import make_progress
 
     check_flags(options, services)
@@ -235,8 +235,8 @@ def up(
     timestamps: Annotated[bool, typer.Option("--timestamps", help="Show timestamps.")] = False,
 ) -> None:
     """Create and start containers."""
-    from composer.ops.attach import AttachOptions
-    from composer.ops.up import UpOptions
+    from composer.ops.commands.attach import AttachOptions
+    from composer.ops.commands.up import UpOptions
 
     session: Session = ctx.obj
     chosen = tuple(services or ())
@@ -296,7 +296,7 @@ def create(
     ] = False,
 ) -> None:
     """Create containers for services (up --no-start)."""
-    from composer.ops.up import UpOptions
+    from composer.ops.commands.up import UpOptions
 
     session: Session = ctx.obj
     chosen = tuple(services or ())

@@ -14,8 +14,8 @@ from composer.errors import ComposerError
 from composer.execute import Edge
 from composer.model import Project
 from composer.model.parts import SERVICE_STARTED
-from composer.ops.containers import ACTIVE_STATES
 from composer.ops.state import ObservedState, container_number, is_oneoff, observe
+from composer.ops.steps.containers import ACTIVE_STATES
 from composer.plan import labels, names
 from composer.runtime.base import ContainerInfo, PodInfo, Runtime
 

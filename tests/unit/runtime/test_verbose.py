@@ -12,7 +12,7 @@ import pytest
 from composer import cli, console
 from composer.runtime.podman_api import PodmanRuntime
 from composer.runtime.socket import resolve_url, unix_url
-from tests.unit.test_socket import OkHandler, serving
+from tests.unit.runtime.test_socket import OkHandler, serving
 
 SECRET = "hunter2-not-for-logs"
 

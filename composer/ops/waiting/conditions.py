@@ -18,7 +18,12 @@ from composer.model.parts import (
     SERVICE_HEALTHY,
     SERVICE_STARTED,
 )
-from composer.ops.health import HealthError, HealthRunner, WaitCancelledError, WaitTimeoutError
+from composer.ops.waiting.health import (
+    HealthError,
+    HealthRunner,
+    WaitCancelledError,
+    WaitTimeoutError,
+)
 from composer.runtime.base import Runtime
 from composer.specs import ContainerSpec
 
@@ -135,7 +140,7 @@ class Conditions:
             self.report(spec.name, "Running", "")
 
     def _has_healthcheck(self, container: str) -> bool:
-        from composer.ops.health import policy_from
+        from composer.ops.waiting.health import policy_from
 
         return policy_from(self.runtime.inspect_container(container), None) is not None
 

@@ -17,10 +17,10 @@ from functools import partial
 from composer.errors import ComposerError
 from composer.execute import State, run_graph
 from composer.model import Project
-from composer.ops.containers import ContainerSteps
-from composer.ops.hooks import services_of
-from composer.ops.pod import needs_of, remove_in_order
 from composer.ops.state import ObservedState, is_oneoff, observe
+from composer.ops.steps.containers import ContainerSteps
+from composer.ops.steps.hooks import services_of
+from composer.ops.steps.ordered import needs_of, remove_in_order
 from composer.plan import labels, names
 from composer.progress import Progress
 from composer.runtime.base import ContainerInfo, Runtime

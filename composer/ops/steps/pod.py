@@ -8,15 +8,14 @@ instead of Podman's "starting some containers: internal libpod error".
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from composer.errors import ComposerError
-from composer.execute import Edge, State, run_graph
 from composer.model import Project
-from composer.ops.containers import ContainerSteps
 from composer.ops.state import ObservedState
-from composer.plan import labels
+from composer.ops.steps.containers import ContainerSteps
+from composer.ops.steps.ordered import needs_of, remove_in_order
 from composer.plan.converge import Convergence, PodAction
 from composer.progress import Progress
 from composer.runtime.base import PodInfo, Runtime
@@ -37,46 +36,6 @@ def port_owner(project: Project, message: str) -> str | None:
             if span and span[0] <= port <= span[1] and mapping.protocol == found.group("proto"):
                 return name
     return None
-
-
-def needs_of(project: Project) -> dict[str, list[str]]:
-    """service -> the services it needs, from the model."""
-    return {
-        name: [dep.service for dep in service.dependencies()]
-        for name, service in project.services.items()
-    }
-
-
-def remove_in_order(
-    steps: ContainerSteps,
-    needs: Mapping[str, Collection[str]],
-    observed: ObservedState,
-    names: list[str],
-    limit: int | None,
-    *,
-    volumes: bool = False,
-) -> None:
-    """Stop and remove containers, dependents first (the executor, in reverse).
-
-    `needs` maps a service to the services it needs; containers are matched by service label.
-    """
-    info = {c.name: c for c in observed.containers if c.name in names}
-    by_service: dict[str, list[str]] = {}
-    for name, record in info.items():
-        by_service.setdefault(record.labels.get(labels.SERVICE, ""), []).append(name)
-
-    def edges(name: str) -> Iterator[Edge[str]]:
-        for service in needs.get(info[name].labels.get(labels.SERVICE, ""), ()):
-            for target in by_service.get(service, []):
-                yield Edge(target)
-
-    def work(name: str) -> None:
-        steps.remove(name, state=info[name].state, volumes=volumes)
-
-    results = run_graph(list(info), edges, work, limit=limit, reverse=True)
-    failures = [str(r.error) for r in results.values() if r.state is State.FAILED]
-    if failures:
-        raise ComposerError("\n".join(failures))
 
 
 @dataclass

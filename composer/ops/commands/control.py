@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from composer.errors import ComposerError
 from composer.execute import State, run_graph
-from composer.ops.containers import item
+from composer.ops.steps.containers import item
 from composer.ops.view import ProjectView, is_active
 from composer.plan import labels
 from composer.progress import Progress

@@ -10,7 +10,7 @@ import pytest
 from composer.errors import ComposerError, RuntimeOperationError
 from composer.model import Service
 from composer.model.parts import ServiceHook
-from composer.ops import hooks
+from composer.ops.steps import hooks
 from composer.runtime.base import ExecResult, Runtime
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from composer.errors import ComposerError
 from composer.model.build import Build
-from composer.ops.build import build_request
+from composer.ops.steps.build import build_request
 
 
 def test_fields_are_carried_over_and_unset_args_left_out(tmp_path: Path) -> None:

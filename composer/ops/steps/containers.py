@@ -13,8 +13,8 @@ from typing import Any
 
 from composer.errors import ComposerError
 from composer.model import Service
-from composer.ops import hooks
-from composer.ops.resources import create_host_paths
+from composer.ops.steps import hooks
+from composer.ops.steps.resources import create_host_paths
 from composer.plan.image_volumes import bind_nested_image_volumes
 from composer.plan.labels import SERVICE
 from composer.progress import Progress

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TextIO
 
 from composer.errors import ComposerError
-from composer.ops.attach import TICK, Attached, AttachOptions, LogPrinter
+from composer.ops.commands.attach import TICK, Attached, AttachOptions, LogPrinter
 from composer.ops.state import container_number
 from composer.ops.view import ProjectView, is_active, log_label
 from composer.plan import labels

@@ -9,9 +9,9 @@ from typing import cast
 import pytest
 
 from composer.errors import ComposerError
-from composer.ops.conditions import ConditionError, Conditions
-from composer.ops.health import WaitCancelledError, WaitTimeoutError
-from composer.ops.startup import WaitRun
+from composer.ops.waiting.conditions import ConditionError, Conditions
+from composer.ops.waiting.health import WaitCancelledError, WaitTimeoutError
+from composer.ops.waiting.startup import WaitRun
 
 
 class StubConditions:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from composer.errors import ComposerError
-from composer.ops.listing import (
+from composer.ops.commands.listing import (
     Publisher,
     Row,
     go_json,
@@ -14,7 +14,7 @@ from composer.ops.listing import (
     status_text,
     table_lines,
 )
-from composer.ops.logs import parse_tail
+from composer.ops.commands.logs import parse_tail
 from composer.ops.view import Need, docker_state, parse_depends_label
 
 NOW = 1_000_000.0

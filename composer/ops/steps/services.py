@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from composer.errors import ComposerError
 from composer.execute import DependencyError, Edge, Event, Result, State, run_graph
 from composer.model import Project
-from composer.ops.conditions import Conditions, waiting_text
-from composer.ops.containers import ContainerSteps, item
+from composer.ops.steps.containers import ContainerSteps, item
+from composer.ops.waiting.conditions import Conditions, waiting_text
 from composer.plan.converge import ContainerAction, Convergence
 from composer.progress import Progress
 

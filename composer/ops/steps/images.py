@@ -14,7 +14,7 @@ from composer.errors import ComposerError
 from composer.execute import State, run_graph
 from composer.model import Project
 from composer.model.build import Build
-from composer.ops.build import build_image
+from composer.ops.steps.build import build_image
 from composer.progress import Progress
 from composer.runtime.base import Runtime
 

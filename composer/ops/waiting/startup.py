@@ -1,5 +1,4 @@
-"""After the containers start: `--wait`, the check for containers that exited at once, and
-stopping the project when attached mode ends."""
+"""After the containers start: `--wait`, and the check for containers that exited at once."""
 
 from __future__ import annotations
 
@@ -10,15 +9,12 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from composer.errors import ComposerError
-from composer.execute import Edge, State, run_graph
+from composer.execute import State, run_graph
 from composer.model import Project
-from composer.ops.conditions import Conditions
-from composer.ops.containers import ContainerSteps
-from composer.ops.health import WaitCancelledError, WaitTimeoutError
-from composer.ops.hooks import services_of_plan
+from composer.ops.waiting.conditions import Conditions
+from composer.ops.waiting.health import WaitCancelledError, WaitTimeoutError
 from composer.plan import labels
 from composer.plan.podmode import SEPARATE_HINT, PodMode
-from composer.plan.translate import ProjectPlan
 from composer.progress import Progress
 from composer.runtime.base import ContainerInfo, Runtime
 
@@ -131,30 +127,3 @@ class EarlyExits:
             return [line.text for line in found if line.text]
         except ComposerError:
             return []
-
-
-def stop_project(
-    runtime: Runtime,
-    project: Project,
-    plan: ProjectPlan,
-    services: Iterable[str],
-    progress: Progress,
-    *,
-    force: bool = False,
-    timeout: int | None = None,
-) -> None:
-    """Stop (or kill) the services' running containers, dependents first."""
-    steps = ContainerSteps(runtime, progress, timeout, services=services_of_plan(project, plan))
-    chosen = [s for s in services if s in plan.containers]
-
-    def needs(service: str) -> list[Edge[str]]:
-        return [Edge(dep.service) for dep in project.services[service].dependencies()]
-
-    def work(service: str) -> None:
-        for spec in plan.containers[service]:
-            if not runtime.container_exists(spec.name):
-                continue
-            if runtime.container_state(spec.name).running:
-                (steps.kill if force else steps.stop)(spec.name)
-
-    run_graph(chosen, needs, work, reverse=True)

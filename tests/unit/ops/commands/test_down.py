@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from composer.ops.down import in_use
+from composer.ops.commands.down import in_use
 
 
 @pytest.mark.parametrize(

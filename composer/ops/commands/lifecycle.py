@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 
 from composer.errors import ComposerError
 from composer.execute import Edge, Result, State, run_graph
-from composer.ops.conditions import Conditions
-from composer.ops.containers import ContainerSteps, item
-from composer.ops.hooks import services_of
-from composer.ops.pod import port_owner
-from composer.ops.up import run_interruptibly
-from composer.ops.up_services import failure_messages, not_started
+from composer.ops.interrupt import run_interruptibly
+from composer.ops.steps.containers import ContainerSteps, item
+from composer.ops.steps.hooks import services_of
+from composer.ops.steps.pod import port_owner
+from composer.ops.steps.services import failure_messages, not_started
 from composer.ops.view import ProjectView, is_active
+from composer.ops.waiting.conditions import Conditions
 from composer.plan import labels
 from composer.progress import Progress
 from composer.runtime.base import ContainerInfo, PodInfo, Runtime

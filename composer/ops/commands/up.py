@@ -11,34 +11,34 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 from composer.errors import ComposerError
 from composer.model import Project
 from composer.model.parts import SERVICE_COMPLETED_SUCCESSFULLY
-from composer.ops.attach import Attached, Attachment, AttachOptions, stop_gracefully
-from composer.ops.conditions import Conditions
-from composer.ops.containers import ContainerSteps
-from composer.ops.health import WaitCancelledError
-from composer.ops.hooks import services_of_plan
-from composer.ops.images import ensure_images
-from composer.ops.pod import PodSteps
-from composer.ops.resources import (
+from composer.ops.commands.attach import Attached, Attachment, AttachOptions, stop_gracefully
+from composer.ops.interrupt import run_interruptibly
+from composer.ops.state import ObservedState, observe
+from composer.ops.steps.containers import ContainerSteps
+from composer.ops.steps.hooks import services_of_plan
+from composer.ops.steps.images import ensure_images
+from composer.ops.steps.ordered import stop_project
+from composer.ops.steps.pod import PodSteps
+from composer.ops.steps.resources import (
     ResourceMaker,
     check_external,
     create_host_paths,
     needed_resources,
 )
-from composer.ops.startup import EarlyExits, WaitRun, stop_project
-from composer.ops.state import ObservedState, observe
-from composer.ops.up_services import ServiceRun, failure_hint, failure_messages, not_started
+from composer.ops.steps.services import ServiceRun, failure_hint, failure_messages, not_started
+from composer.ops.waiting.conditions import Conditions
+from composer.ops.waiting.health import WaitCancelledError
+from composer.ops.waiting.startup import EarlyExits, WaitRun
 from composer.plan.converge import KEPT_BY_NO_RECREATE, Convergence, ConvergeOptions, converge
 from composer.plan.podmode import PodMode
 from composer.plan.translate import ProjectPlan, plan_project
 from composer.progress import Progress, lines_only
 from composer.runtime.base import Runtime
 
-T = TypeVar("T")
 INTERRUPTED = 130
 
 
@@ -87,39 +87,6 @@ def scope_of(project: Project, options: UpOptions) -> list[str]:
     from composer.graph import build_graph
 
     return build_graph(project).select(options.services, include_deps=not options.no_deps)
-
-
-def run_interruptibly(task: Callable[[], T], cancel: threading.Event, progress: Progress) -> T:
-    """Run `task` in a thread; Ctrl-C sets `cancel` (work in flight finishes), twice quits."""
-    box: dict[str, T] = {}
-    failure: list[BaseException] = []
-    finished = threading.Event()
-
-    def target() -> None:
-        try:
-            box["value"] = task()
-        except BaseException as error:  # noqa: BLE001 - handed to the main thread below
-            failure.append(error)
-        finally:
-            finished.set()
-
-    threading.Thread(target=target, daemon=True).start()
-    # Not Thread.join(): on Python 3.11 a Ctrl-C inside join() can leave the thread looking
-    # finished (is_alive() False) while it still runs. An Event survives the interruption.
-    while not finished.is_set():
-        try:
-            finished.wait(0.2)
-        except KeyboardInterrupt:
-            if cancel.is_set():
-                raise
-            cancel.set()
-            progress.message(
-                "Interrupted: finishing the steps in flight, starting nothing new "
-                "(press Ctrl+C again to quit at once)"
-            )
-    if failure:
-        raise failure[0]
-    return box["value"]
 
 
 def nothing_to_do(convergence: Convergence) -> str:
