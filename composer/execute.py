@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Generic, TypeVar
 
+from composer.errors import DependencyError
+
 N = TypeVar("N", bound=Hashable)
 R = TypeVar("R")
 
@@ -61,10 +63,6 @@ class Event(Generic[N]):
     node: N
     kind: str
     message: str = ""
-
-
-class DependencyError(Exception):
-    """Raised inside a worker when a required dependency's condition cannot be met."""
 
 
 @dataclass

@@ -7,21 +7,19 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from composer import console
-from composer.errors import ComposerError
+from composer.errors import ComposerError, NoComposeFileError
 
 if TYPE_CHECKING:
     from composer.cli.session import Session
     from composer.model import Project
-
-NO_FILE = "no configuration file provided: not found"
 
 
 def load_project(session: Session) -> tuple[str, Project | None]:
     """The project name and model; with `-p NAME` and no compose file, the name alone."""
     try:
         project = session.load().model()
-    except ComposerError as error:
-        if error.message == NO_FILE and session.options.project_name:
+    except NoComposeFileError:
+        if session.options.project_name:
             return session.options.project_name, None
         raise
     return project.name, project

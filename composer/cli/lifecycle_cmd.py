@@ -67,7 +67,7 @@ def run_with_progress(
     strict: bool = False,
 ) -> None:
     """Load, check the names, connect, and act with a progress display; Ctrl-C exits 130."""
-    from composer.ops.commands.lifecycle import LifecycleInterruptedError
+    from composer.errors import LifecycleInterruptedError
     from composer.progress import make_progress
 
     name, project, chosen = chosen_services(session, services)

@@ -143,7 +143,8 @@ def check_host(session: Session, prepared: Prepared, runtime: Runtime, options: 
 
 def run_up(session: Session, services: tuple[str, ...], options: UpOptions) -> None:
     """Shared by `up` and `create`: check, plan, then act (or print, with --dry-run)."""
-    from composer.ops.commands.up import Up, UpInterruptedError
+    from composer.errors import UpInterruptedError
+    from composer.ops.commands.up import Up
     from composer.progress import make_progress
 
     check_flags(options, services)

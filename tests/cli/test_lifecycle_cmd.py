@@ -13,7 +13,7 @@ from composer import cli
 from composer.cli.session import Session
 from composer.plan import labels
 from composer.runtime.base import PodInfo, PublishedPort
-from tests.cli.lifecycle_fakes import FakeRuntime, service_box
+from tests.unit.runtime.fakes import FakeRuntime, service_box
 
 COMPOSE = """\
 name: demo

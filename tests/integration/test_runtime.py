@@ -167,7 +167,7 @@ def test_ping_and_version(runtime: PodmanRuntime) -> None:
     assert runtime.ping()
     version = runtime.version()
     assert version.version.split(".")[0].isdigit()
-    assert runtime.info()["host"]["ociRuntime"]["name"]
+    assert runtime.info().oci_runtime
 
 
 def test_pod_with_published_port_serves_http_and_hosts_resolve(

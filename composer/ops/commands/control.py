@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from composer.errors import ComposerError
-from composer.execute import State, run_graph
+from composer.execute import run_graph
+from composer.ops.results import raise_failures
 from composer.ops.steps.containers import item
 from composer.ops.view import ProjectView, is_active
 from composer.plan import labels
@@ -96,6 +97,4 @@ class Control:
 
         names = [c.name for c in targets]
         results = run_graph(names, lambda _n: (), work, limit=self.limit)
-        failures = [str(r.error) for r in results.values() if r.state is State.FAILED]
-        if failures:
-            raise ComposerError("\n".join(failures))
+        raise_failures(results)

@@ -7,16 +7,14 @@ container, or a network another container uses, is kept with a warning.
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 
-from composer.errors import ComposerError
-from composer.execute import State, run_graph
+from composer.errors import ComposerError, InUseError
+from composer.execute import run_graph
 from composer.model import Project
+from composer.ops.results import raise_failures
 from composer.ops.state import ObservedState, is_oneoff, observe
 from composer.ops.steps.containers import ContainerSteps
 from composer.ops.steps.hooks import services_of
@@ -26,7 +24,6 @@ from composer.progress import Progress
 from composer.runtime.base import ContainerInfo, Runtime
 
 RMI_CHOICES = ("local", "all")
-BUSY = re.compile(r"\bis being used\b|\bin use\b")
 
 
 @dataclass(frozen=True)
@@ -165,7 +162,7 @@ class Down:
 
     def remove_images(self, observed: ObservedState) -> None:
         chosen = sorted(self._images(observed))
-        self._parallel("Image", chosen, self._remove_image)
+        self._parallel("Image", chosen, self.runtime.remove_image)
 
     def _images(self, observed: ObservedState) -> set[str]:
         """--rmi local: images built for the project (no `image:`); --rmi all: every image."""
@@ -183,58 +180,31 @@ class Down:
         images = {c.image for c in observed.containers if c.image}
         return images if every else {image for image in images if _bare(image) in built}
 
-    def _remove_image(self, ref: str) -> None:
-        remover = getattr(self.runtime, "remove_image", None)
-        if callable(remover):
-            remover(ref)
-            return
-        remove_image_with_cli(getattr(self.runtime, "url", ""), ref)
-
     def _parallel(self, kind: str, objects: list[str], remove: Callable[..., None]) -> None:
         def work(name: str) -> None:
             self._remove(f"{kind} {name}", lambda: remove(name), keep_busy=True)
 
         results = run_graph(objects, lambda _n: (), work, limit=self.options.limit)
-        failures = [str(r.error) for r in results.values() if r.state is State.FAILED]
-        if failures:
-            raise ComposerError("\n".join(failures))
+        raise_failures(results)
 
     def _remove(self, item: str, remove: Callable[[], None], *, keep_busy: bool = False) -> None:
         self.progress.update(item, "Removing")
         try:
             remove()
-        except ComposerError as error:
-            if keep_busy and in_use(error.message):
-                self.progress.update(item, "Skipped", "still in use")
-                return
+        except InUseError:
+            if not keep_busy:
+                self.progress.update(item, "Error")
+                raise
+            self.progress.update(item, "Skipped", "still in use")
+            return
+        except ComposerError:
             self.progress.update(item, "Error")
             raise
         self.removed.append(item)
         self.progress.update(item, "Removed")
 
 
-def in_use(message: str) -> bool:
-    """Podman refuses to remove a network, volume or image something still uses.
-
-    Networks and volumes say "... is being used", images "image is in use by a container".
-    """
-    return bool(BUSY.search(message))
-
-
 def _bare(image: str) -> str:
     """`localhost/proj-web:latest` -> `proj-web`."""
     last = image.rsplit("/", 1)[-1]
     return last.split("@", 1)[0].rsplit(":", 1)[0]
-
-
-def remove_image_with_cli(url: str, ref: str) -> None:
-    """`podman --url URL rmi REF`: the Runtime has no image removal yet (remote mode, same
-    service, so the same storage)."""
-    podman = shutil.which("podman")
-    if podman is None:
-        raise ComposerError(f'image "{ref}": cannot remove: podman is not on PATH')
-    argv = [podman, *(["--remote", "--url", url] if url else []), "rmi", ref]
-    done = subprocess.run(argv, capture_output=True, text=True, check=False, timeout=120)
-    if done.returncode != 0:
-        said = done.stderr.strip().removeprefix("Error: ")
-        raise ComposerError(f'image "{ref}": cannot remove: {said}')

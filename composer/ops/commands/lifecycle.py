@@ -13,14 +13,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
-from composer.errors import ComposerError
+from composer.errors import ComposerError, LifecycleInterruptedError, StepCancelledError
 from composer.execute import Edge, Result, State, run_graph
 from composer.ops.interrupt import run_interruptibly
+from composer.ops.results import failure_messages, first_bug, not_started, root_causes
 from composer.ops.steps.containers import ContainerSteps, item
 from composer.ops.steps.hooks import services_of
-from composer.ops.steps.pod import port_owner
-from composer.ops.steps.services import failure_messages, not_started
+from composer.ops.steps.pod import start_infra
 from composer.ops.view import ProjectView, is_active
 from composer.ops.waiting.conditions import Conditions
 from composer.plan import labels
@@ -30,10 +31,6 @@ from composer.specs import ContainerSpec
 
 # Container states `start` acts on; running, paused and restarting ones are left as they are.
 STARTABLE = frozenset({"created", "configured", "initialized", "exited", "stopped"})
-
-
-class LifecycleInterruptedError(ComposerError):
-    """Ctrl-C during start, stop or restart: what was done stays done."""
 
 
 def no_container_error(service: str) -> ComposerError:
@@ -58,22 +55,8 @@ class PodInfra:
                 self._start(pod)
 
     def _start(self, pod: PodInfo) -> None:
-        line = f"Pod {pod.name}"
-        self.progress.update(line, "Starting")
-        try:
-            self.runtime.start_container(pod.infra_id)
-        except ComposerError as error:
-            self.progress.update(line, "Error")
-            raise self._explained(error) from None
-        self.progress.update(line, "Started")
-
-    def _explained(self, error: ComposerError) -> ComposerError:
-        """Name the service whose published port is taken, when the file says."""
-        project = self.view.project
-        owner = port_owner(project, error.message) if project is not None else None
-        if owner is None or "already in use" not in error.message:
-            return error
-        return ComposerError(f'service "{owner}": {error.message}', hint=error.hint)
+        start = partial(self.runtime.start_container, pod.infra_id)
+        start_infra(self.progress, f"Pod {pod.name}", start, self.view.project)
 
     def stop_idle(self, timeout: int | None) -> None:
         """Stop each pod with an infra container once none of its containers is running.
@@ -226,7 +209,7 @@ class Lifecycle:
 
     def _check_cancel(self) -> None:
         if self.cancel.is_set():
-            raise ComposerError("cancelled")
+            raise StepCancelledError()
 
     def _run(
         self,
@@ -253,14 +236,14 @@ class Lifecycle:
             )
         messages = failure_messages(results)
         if messages:
-            raise ComposerError("\n".join(messages))
+            raise ComposerError("\n".join(messages)) from first_bug(root_causes(results))
 
 
 def _cancelled_in_flight(results: dict[str, Result[str, None]]) -> list[str]:
     return [
         name
         for name, result in results.items()
-        if result.state is State.FAILED and str(result.error) == "cancelled"
+        if result.state is State.FAILED and isinstance(result.error, StepCancelledError)
     ]
 
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from composer.errors import ComposerError
+from composer.errors import NotFoundError
 from composer.ops.state import is_oneoff
 from composer.ops.view import ProjectView, docker_state
 from composer.plan import labels
-from composer.runtime.base import ContainerInfo, PublishedPort, Runtime
+from composer.runtime.base import ContainerDetails, ContainerInfo, PublishedPort, Runtime
 
 # docker compose's --status values.
 STATUSES = ("paused", "restarting", "removing", "running", "dead", "created", "exited")
@@ -27,6 +27,7 @@ UP_STATES = frozenset({"running", "paused", "restarting"})
 COLUMNS = ("NAME", "IMAGE", "COMMAND", "SERVICE", "CREATED", "STATUS", "PORTS")
 MIN_WIDTH, PADDING = 10, 3  # docker's tabwriter settings
 COMMAND_WIDTH, MOUNT_WIDTH, SHORT_ID = 20, 15, 12
+LOCAL = ("local", "")  # the volume drivers docker counts as LocalVolumes
 ANY_ADDRESS = "0.0.0.0"  # noqa: S104 - how docker shows a port published on every address
 
 
@@ -197,39 +198,27 @@ def _publishers(ports: Iterable[PublishedPort]) -> tuple[Publisher, ...]:
     return tuple(sorted(found, key=lambda p: (p.target_port, p.protocol, p.url)))
 
 
-def _health(state: Mapping[str, Any]) -> str:
-    # Podman 4.3 calls it Healthcheck; later versions (and docker) call it Health.
-    health = state.get("Health") or state.get("Healthcheck") or {}
-    return str(health.get("Status") or "")
-
-
-def make_row(info: ContainerInfo, inspect: Mapping[str, Any]) -> Row:
+def make_row(info: ContainerInfo, details: ContainerDetails) -> Row:
     """One row from a listing entry and the container's inspect."""
-    state = inspect.get("State") or {}
-    mounts = inspect.get("Mounts") or ()
-    networks = (inspect.get("NetworkSettings") or {}).get("Networks") or {}
-    path = str(inspect.get("Path") or "")
-    command = " ".join([path, *(str(a) for a in inspect.get("Args") or ())] if path else [])
+    state = details.state
     current = docker_state(info.state)
     return Row(
         id=info.id,
         name=info.name,
         image=info.image,
-        command=command,
+        command=" ".join(details.command),
         project=info.labels.get(labels.PROJECT, ""),
         service=info.labels.get(labels.SERVICE, ""),
         state=current,
-        health=_health(state) or info.health,
-        exit_code=int(state.get("ExitCode") or info.exit_code or 0),
-        created=parse_time(str(inspect.get("Created") or info.created)),
-        started=parse_time(str(state.get("StartedAt") or "")),
-        finished=parse_time(str(state.get("FinishedAt") or "")),
+        health=state.health or info.health,
+        exit_code=state.exit_code or info.exit_code,
+        created=parse_time(details.created or info.created),
+        started=parse_time(state.started_at),
+        finished=parse_time(state.finished_at),
         publishers=_publishers(info.ports) if current in UP_STATES else (),
-        networks=tuple(sorted(networks)),
-        mounts=tuple(str(m.get("Name") or m.get("Source") or "") for m in mounts),
-        local_volumes=sum(
-            1 for m in mounts if m.get("Type") == "volume" and m.get("Driver") in ("local", "")
-        ),
+        networks=details.networks,
+        mounts=tuple(m.name or m.source for m in details.mounts),
+        local_volumes=sum(1 for m in details.mounts if m.type == "volume" and m.driver in LOCAL),
         labels=dict(info.labels),
     )
 
@@ -260,10 +249,10 @@ def list_rows(runtime: Runtime, view: ProjectView, options: PsOptions) -> list[R
     rows = []
     for info in chosen_containers(view, options):
         try:
-            inspect = runtime.inspect_container(info.name)
-        except ComposerError:
+            details = runtime.inspect_container(info.name)
+        except NotFoundError:
             continue
-        rows.append(make_row(info, inspect))
+        rows.append(make_row(info, details))
     return rows
 
 

@@ -12,11 +12,17 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from composer.errors import ComposerError
+from composer.errors import (
+    ComposerError,
+    ServiceFailedError,
+    UpInterruptedError,
+    WaitCancelledError,
+)
 from composer.model import Project
 from composer.model.parts import SERVICE_COMPLETED_SUCCESSFULLY
 from composer.ops.commands.attach import Attached, Attachment, AttachOptions, stop_gracefully
 from composer.ops.interrupt import run_interruptibly
+from composer.ops.results import failure_hint, failure_messages, first_bug, not_started, root_causes
 from composer.ops.state import ObservedState, observe
 from composer.ops.steps.containers import ContainerSteps
 from composer.ops.steps.hooks import services_of_plan
@@ -29,9 +35,8 @@ from composer.ops.steps.resources import (
     create_host_paths,
     needed_resources,
 )
-from composer.ops.steps.services import ServiceRun, failure_hint, failure_messages, not_started
+from composer.ops.steps.services import ServiceRun
 from composer.ops.waiting.conditions import Conditions
-from composer.ops.waiting.health import WaitCancelledError
 from composer.ops.waiting.startup import EarlyExits, WaitRun
 from composer.plan.converge import KEPT_BY_NO_RECREATE, Convergence, ConvergeOptions, converge
 from composer.plan.podmode import PodMode
@@ -76,10 +81,6 @@ class UpOptions:
             ignore_orphans=self.ignore_orphans,
             no_start=self.no_start,
         )
-
-
-class UpInterruptedError(ComposerError):
-    """Ctrl-C during `up`: what was done stays; the next `up` carries on."""
 
 
 def scope_of(project: Project, options: UpOptions) -> list[str]:
@@ -260,8 +261,11 @@ class Up:
             )
         messages = failure_messages(results)
         if messages:
+            causes = root_causes(results)
             hint = failure_hint(results) if len(messages) == 1 else None
-            raise ComposerError("\n".join(messages), hint=hint or _failure_hint(messages))
+            raise ComposerError(
+                "\n".join(messages), hint=hint or _failure_hint(causes)
+            ) from first_bug(causes)
 
     def _report_container(self, name: str, status: str, detail: str) -> None:
         self.progress.update(f"Container {name}", status, detail)
@@ -298,7 +302,7 @@ def _label(project: Project, service: str, number: int, container: str) -> str:
     return container if project.services[service].container_name else f"{service}-{number}"
 
 
-def _failure_hint(messages: list[str]) -> str:
-    if any("is unhealthy" in m or "didn't complete" in m for m in messages):
+def _failure_hint(causes: list[BaseException]) -> str:
+    if any(isinstance(cause, ServiceFailedError) for cause in causes):
         return "see the service's logs with `composer logs SERVICE`; fix it and run `up` again"
     return "fix the cause and run `composer up` again: it carries on from here"

@@ -18,7 +18,7 @@ from composer.ops.steps.resources import create_host_paths
 from composer.plan.image_volumes import bind_nested_image_volumes
 from composer.plan.labels import SERVICE
 from composer.progress import Progress
-from composer.runtime.base import Runtime
+from composer.runtime.base import ContainerDetails, Runtime
 from composer.specs import ContainerSpec
 
 # Podman states in which a container must be stopped before it is removed.
@@ -30,12 +30,12 @@ def item(name: str) -> str:
     return f"Container {name}"
 
 
-def inherit_anonymous_volumes(spec: ContainerSpec, old: Mapping[str, Any]) -> ContainerSpec:
+def inherit_anonymous_volumes(spec: ContainerSpec, old: ContainerDetails) -> ContainerSpec:
     """Give the new container the old one's anonymous volumes (docker compose keeps their data)."""
     volumes = {
-        str(mount.get("Destination")): str(mount.get("Name"))
-        for mount in old.get("Mounts") or ()
-        if mount.get("Type") == "volume" and mount.get("Name")
+        mount.destination: mount.name
+        for mount in old.mounts
+        if mount.type == "volume" and mount.name
     }
     mounts = tuple(
         replace(mount, source=volumes[mount.target])
@@ -118,9 +118,8 @@ class ContainerSteps:
             self.runtime.remove_container(existing, force=True)
         self._create(spec)
 
-    def _silent_stop(self, name: str, inspect: Mapping[str, Any]) -> None:
-        status = str((inspect.get("State") or {}).get("Status") or "").lower()
-        if status in ACTIVE_STATES:
+    def _silent_stop(self, name: str, old: ContainerDetails) -> None:
+        if old.state.status.lower() in ACTIVE_STATES:
             self._pre_stop(name)
             self.runtime.stop_container(name, self.timeout)
 

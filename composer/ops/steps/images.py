@@ -11,9 +11,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from composer.errors import ComposerError
-from composer.execute import State, run_graph
+from composer.execute import run_graph
 from composer.model import Project
 from composer.model.build import Build
+from composer.ops.results import failures, first_bug
 from composer.ops.steps.build import build_image
 from composer.progress import Progress
 from composer.runtime.base import Runtime
@@ -113,9 +114,9 @@ def ensure_images(
         return resolver.resolve(service, images[service], policy, svc.build)
 
     results = run_graph(list(images), lambda _service: (), work, limit=limit)
-    failures = [r.error for r in results.values() if r.state is State.FAILED and r.error]
-    if failures:
-        raise _combined(failures)
+    errors = failures(results)
+    if errors:
+        raise _combined(errors) from first_bug(errors)
     return {name: str(result.value) for name, result in results.items()}
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Mapping
 
-from composer.errors import ComposerError
-from composer.execute import Edge, State, run_graph
+from composer.execute import Edge, run_graph
 from composer.model import Project
+from composer.ops.results import raise_failures
 from composer.ops.state import ObservedState
 from composer.ops.steps.containers import ContainerSteps
 from composer.ops.steps.hooks import services_of_plan
@@ -51,9 +51,7 @@ def remove_in_order(
         steps.remove(name, state=info[name].state, volumes=volumes)
 
     results = run_graph(list(info), edges, work, limit=limit, reverse=True)
-    failures = [str(r.error) for r in results.values() if r.state is State.FAILED]
-    if failures:
-        raise ComposerError("\n".join(failures))
+    raise_failures(results)
 
 
 def stop_project(

@@ -7,11 +7,10 @@ instead of Podman's "starting some containers: internal libpod error".
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from composer.errors import ComposerError
+from composer.errors import ComposerError, PortInUseError
 from composer.model import Project
 from composer.ops.state import ObservedState
 from composer.ops.steps.containers import ContainerSteps
@@ -21,21 +20,35 @@ from composer.progress import Progress
 from composer.runtime.base import PodInfo, Runtime
 
 RUNNING_POD_STATES = frozenset({"running", "degraded"})
-PORT_TEXT = re.compile(r"port (?:(?P<ip>[\d.:\[\]a-fA-F]*):)?(?P<port>\d+)/(?P<proto>\w+)")
 
 
-def port_owner(project: Project, message: str) -> str | None:
-    """The service publishing the host port a Podman message says is taken."""
-    found = PORT_TEXT.search(message)
-    if not found:
-        return None
-    port = int(found.group("port"))
+def port_owner(project: Project, taken: PortInUseError) -> str | None:
+    """The service publishing the host port that is taken."""
     for name in sorted(project.services):
         for mapping in project.services[name].ports:
             span = mapping.published_range
-            if span and span[0] <= port <= span[1] and mapping.protocol == found.group("proto"):
+            if span and span[0] <= taken.port <= span[1] and mapping.protocol == taken.protocol:
                 return name
     return None
+
+
+def start_infra(
+    progress: Progress, line: str, start: Callable[[], None], project: Project | None
+) -> None:
+    """Start a pod's infra container, shown on `line`; a taken host port names its service."""
+    progress.update(line, "Starting")
+    try:
+        start()
+    except PortInUseError as error:
+        progress.update(line, "Error")
+        owner = port_owner(project, error) if project is not None else None
+        if owner is None:
+            raise
+        raise error.prefixed(f'service "{owner}": ') from None
+    except ComposerError:
+        progress.update(line, "Error")
+        raise
+    progress.update(line, "Started")
 
 
 @dataclass
@@ -88,18 +101,5 @@ class PodSteps:
         self._start(item, lambda: self.runtime.start_container(pod.infra_id))
 
     def _start(self, item: str, start: Callable[[], None]) -> None:
-        self.progress.update(item, "Starting")
-        try:
-            start()
-        except ComposerError as error:
-            self.progress.update(item, "Error")
-            raise self._explained(error) from None
+        start_infra(self.progress, item, start, self.project)
         self.started_infra = True
-        self.progress.update(item, "Started")
-
-    def _explained(self, error: ComposerError) -> ComposerError:
-        """Name the service whose published port is taken."""
-        owner = port_owner(self.project, error.message)
-        if owner is None or "already in use" not in error.message:
-            return error
-        return ComposerError(f'service "{owner}": {error.message}', hint=error.hint)

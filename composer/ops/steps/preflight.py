@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
-from typing import Any
 
 from composer.errors import ConfigError
 from composer.model import Project
@@ -14,7 +13,7 @@ from composer.plan.ownership import OwnershipNote, ownership_notes
 from composer.plan.podman_secrets import missing_secrets
 from composer.plan.podmode import PodMode
 from composer.plan.preflight import check_host
-from composer.runtime.base import Runtime
+from composer.runtime.base import EngineInfo, IdMapping, Runtime
 
 PORT_START_FILE = "/proc/sys/net/ipv4/ip_unprivileged_port_start"
 REMOTE_SCHEMES = ("ssh://", "tcp://", "http://", "https://")
@@ -41,38 +40,24 @@ class RuntimeFacts:
         self.local = local
 
     @cached_property
-    def _info(self) -> Mapping[str, Any]:
+    def _info(self) -> EngineInfo:
         return self.runtime.info()
-
-    @cached_property
-    def _host(self) -> Mapping[str, Any]:
-        host = self._info.get("host")
-        return host if isinstance(host, Mapping) else {}
 
     @property
     def rootless(self) -> bool:
-        security = self._host.get("security")
-        return bool(isinstance(security, Mapping) and security.get("rootless"))
-
-    def _map(self, key: str) -> idmap.IdMap:
-        mappings = self._host.get("idMappings")
-        if not self.rootless or not isinstance(mappings, Mapping):
-            return ()
-        return idmap.map_from_info(mappings.get(key))
+        return self._info.rootless
 
     @cached_property
     def uid_map(self) -> idmap.IdMap:
-        return self._map("uidmap")
+        return _id_map(self._info.uid_map)
 
     @cached_property
     def gid_map(self) -> idmap.IdMap:
-        return self._map("gidmap")
+        return _id_map(self._info.gid_map)
 
     @cached_property
     def podman_version(self) -> tuple[int, int] | None:
-        version = self._info.get("version")
-        text = version.get("Version") if isinstance(version, Mapping) else None
-        return parse_version(str(text or ""))
+        return parse_version(self._info.version)
 
     @cached_property
     def unprivileged_port_start(self) -> int | None:
@@ -83,6 +68,10 @@ class RuntimeFacts:
                 return int(handle.read().strip())
         except (OSError, ValueError):
             return None
+
+
+def _id_map(mappings: Iterable[IdMapping]) -> idmap.IdMap:
+    return tuple(idmap.IdRange(m.container_id, m.host_id, m.size) for m in mappings)
 
 
 def needs_note(note: OwnershipNote) -> bool:

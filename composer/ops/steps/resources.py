@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from composer.errors import ComposerError
-from composer.execute import State, run_graph
+from composer.execute import run_graph
 from composer.model import Project
+from composer.ops.results import raise_failures
 from composer.plan import labels
 from composer.plan.translate import ProjectPlan
 from composer.progress import Progress
@@ -93,9 +94,7 @@ class ResourceMaker:
         results = run_graph(
             list(items), lambda _item: (), lambda i: self._one(i, items[i]), limit=limit
         )
-        failures = [str(r.error) for r in results.values() if r.state is State.FAILED]
-        if failures:
-            raise ComposerError("\n".join(failures))
+        raise_failures(results)
 
     def _one(self, item: str, spec: NetworkSpec | VolumeSpec) -> None:
         if isinstance(spec, NetworkSpec):

@@ -7,8 +7,8 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
-from composer.errors import ComposerError
-from composer.execute import DependencyError, Edge, Event, Result, State, run_graph
+from composer.errors import ComposerError, StepCancelledError
+from composer.execute import Edge, Event, Result, run_graph
 from composer.model import Project
 from composer.ops.steps.containers import ContainerSteps, item
 from composer.ops.waiting.conditions import Conditions, waiting_text
@@ -57,7 +57,7 @@ class ServiceRun:
     def work(self, service: str) -> None:
         for action in self.convergence.for_service(service):
             if self.cancel.is_set():
-                raise ComposerError("cancelled")
+                raise StepCancelledError()
             try:
                 self.act(action)
             except ComposerError as error:
@@ -97,49 +97,8 @@ def for_service(service: str, error: ComposerError) -> ComposerError:
     prefix = f'service "{service}"'
     if error.message.startswith(prefix):
         return error
-    return ComposerError(f"{prefix}: {error.message}", hint=error.hint)
+    return error.prefixed(f"{prefix}: ")
 
 
 def _skip_reason(message: str) -> str:
     return message.removeprefix("dependency failed: ")
-
-
-def failure_hint(results: Mapping[str, Result[str, None]]) -> str | None:
-    """The hint of the one service that failed (e.g. what to do about a taken port), if any."""
-    hints = {
-        result.error.hint
-        for result in results.values()
-        if result.state is State.FAILED and isinstance(result.error, ComposerError)
-    }
-    return hints.pop() if len(hints) == 1 else None
-
-
-def failure_messages(results: Mapping[str, Result[str, None]]) -> list[str]:
-    """The root causes: each failed service's error, and each condition that never held.
-
-    A service skipped because a dependency failed adds nothing: that failure is listed already.
-    """
-    messages: list[str] = []
-    for service, result in results.items():
-        if result.state is State.FAILED and result.error is not None:
-            messages.append(_message(service, result.error))
-        elif result.state is State.SKIPPED and isinstance(result.error, DependencyError):
-            cause = result.error.__cause__
-            if cause is not None:
-                messages.append(str(cause))
-    return list(dict.fromkeys(messages))
-
-
-def _message(service: str, error: BaseException) -> str:
-    text = str(error)
-    if isinstance(error, ComposerError):
-        return text
-    # A bug rather than a user error, but one service's bug must not hide the others' state.
-    return f'service "{service}": {type(error).__name__}: {text}'
-
-
-def not_started(results: Mapping[str, Result[str, None]]) -> list[str]:
-    """Services that were skipped or cancelled, by name."""
-    return sorted(
-        name for name, result in results.items() if result.state in (State.SKIPPED, State.CANCELLED)
-    )

@@ -12,18 +12,21 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from composer.errors import ComposerError
+from composer.errors import (
+    ComposerError,
+    ConditionError,
+    HealthError,
+    ServiceFailedError,
+    UnhealthyError,
+    WaitCancelledError,
+    WaitTimeoutError,
+)
 from composer.model.parts import (
     SERVICE_COMPLETED_SUCCESSFULLY,
     SERVICE_HEALTHY,
     SERVICE_STARTED,
 )
-from composer.ops.waiting.health import (
-    HealthError,
-    HealthRunner,
-    WaitCancelledError,
-    WaitTimeoutError,
-)
+from composer.ops.waiting.health import HealthRunner
 from composer.runtime.base import Runtime
 from composer.specs import ContainerSpec
 
@@ -36,10 +39,6 @@ CONDITION_WORDS = {
 }
 
 Reporter = Callable[[str, str, str], None]  # (container name, status, detail)
-
-
-class ConditionError(ComposerError):
-    """A dependency's condition will never hold; the message is docker compose's."""
 
 
 def _no_report(_name: str, _status: str, _detail: str) -> None:
@@ -97,7 +96,8 @@ class Conditions:
                 runner.wait_healthy(spec.name, spec.healthcheck, deadline)
             except HealthError as error:
                 self.report(spec.name, "Error", str(error).removeprefix(f"container {spec.name} "))
-                raise ConditionError(f"{prefix}{error}") from None
+                failed = ServiceFailedError if isinstance(error, UnhealthyError) else ConditionError
+                raise failed(f"{prefix}{error}") from None
             self.report(spec.name, "Healthy", "")
 
     def completed(self, service: str, deadline: float | None = None) -> None:
@@ -107,7 +107,7 @@ class Conditions:
             code = self.exit_code(spec.name, deadline)
             if code != 0:
                 self.report(spec.name, "Error", f"exit {code}")
-                raise ConditionError(
+                raise ServiceFailedError(
                     f'service "{service}" didn\'t complete successfully: exit {code}'
                 )
             self.report(spec.name, "Exited", "")
@@ -140,9 +140,7 @@ class Conditions:
             self.report(spec.name, "Running", "")
 
     def _has_healthcheck(self, container: str) -> bool:
-        from composer.ops.waiting.health import policy_from
-
-        return policy_from(self.runtime.inspect_container(container), None) is not None
+        return self.runtime.inspect_container(container).healthcheck is not None
 
     def _pause(self, container: str, deadline: float | None) -> None:
         now = self.clock()
@@ -156,6 +154,3 @@ class Conditions:
 def waiting_text(target: str, condition: str) -> str:
     """`db healthy`, shown as "Waiting for db healthy"."""
     return f"{target} {CONDITION_WORDS.get(condition, condition)}"
-
-
-__all__ = ["WaitCancelledError", "ConditionError", "Conditions", "HealthError", "WaitTimeoutError"]

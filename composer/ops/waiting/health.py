@@ -11,33 +11,19 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from composer.errors import ComposerError
-from composer.runtime.base import Runtime
+from composer.errors import HealthError, UnhealthyError, WaitCancelledError, WaitTimeoutError
+from composer.runtime.base import HealthcheckConfig, Runtime
 from composer.specs import HealthcheckSpec
 
-NANOSECONDS = 1_000_000_000
 # docker's defaults, which Podman also stores when a check is created without them.
 DEFAULT_INTERVAL = 30.0
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
 STATE_POLL = 0.5  # how often the container's state is read between checks (docker: 500 ms)
-
-
-class HealthError(ComposerError):
-    """A container will not become healthy: it is unhealthy, exited, or has no healthcheck."""
-
-
-class WaitCancelledError(ComposerError):
-    """Waiting was given up (Ctrl-C, or another failure ended the run)."""
-
-
-class WaitTimeoutError(ComposerError):
-    """The deadline passed before the condition held."""
 
 
 @dataclass(frozen=True)
@@ -61,33 +47,29 @@ class HealthPolicy:
         return elapsed < self.start_period
 
 
-def _seconds(raw: Mapping[str, Any], key: str, default: float) -> float:
-    value = raw.get(key)
-    return default if not value else float(value) / NANOSECONDS
-
-
-def policy_from(inspect: Mapping[str, Any], spec: HealthcheckSpec | None) -> HealthPolicy | None:
-    """The healthcheck Podman stored (the image's or the service's); None when there is none.
+def policy_from(
+    stored: HealthcheckConfig | None, spec: HealthcheckSpec | None
+) -> HealthPolicy | None:
+    """The schedule of the healthcheck Podman stored (the image's or the service's), with
+    docker's defaults for what it leaves unset; None when there is none.
 
     `start_interval` comes from the service: Podman 4 does not store it.
     """
-    raw = (inspect.get("Config") or {}).get("Healthcheck") or {}
-    test = tuple(str(part) for part in raw.get("Test") or ())
-    if not test or test[0] == "NONE":
+    if stored is None:
         return None
     return HealthPolicy(
-        test=test,
-        interval=_seconds(raw, "Interval", DEFAULT_INTERVAL),
-        timeout=_seconds(raw, "Timeout", DEFAULT_TIMEOUT),
-        retries=int(raw.get("Retries") or DEFAULT_RETRIES),
-        start_period=_seconds(raw, "StartPeriod", 0.0),
+        test=stored.test,
+        interval=stored.interval or DEFAULT_INTERVAL,
+        timeout=stored.timeout or DEFAULT_TIMEOUT,
+        retries=stored.retries or DEFAULT_RETRIES,
+        start_period=stored.start_period,
         start_interval=spec.start_interval if spec else None,
     )
 
 
-def started_at(inspect: Mapping[str, Any]) -> float | None:
-    """When the container last started, as a time.time() value (None if never)."""
-    text = str((inspect.get("State") or {}).get("StartedAt") or "")
+def started_at(text: str) -> float | None:
+    """When the container last started (its State.StartedAt), as a time.time() value; None if
+    never."""
     if not text or text.startswith("0001-"):
         return None
     try:
@@ -122,13 +104,13 @@ class HealthRunner:
         self, container: str, spec: HealthcheckSpec | None, deadline: float | None = None
     ) -> None:
         """Return once `container` is healthy; raise HealthError or why waiting stopped."""
-        inspect = self.runtime.inspect_container(container)
-        policy = policy_from(inspect, spec)
+        details = self.runtime.inspect_container(container)
+        policy = policy_from(details.healthcheck, spec)
         if policy is None:
             raise HealthError(f"container {container} has no healthcheck configured")
         self._require_running(container)
-        begun = started_at(inspect) or self.clock()
-        recorded = str(((inspect.get("State") or {}).get("Health") or {}).get("Status") or "")
+        begun = started_at(details.state.started_at) or self.clock()
+        recorded = details.state.health
         # Podman's own record may be stale (nothing updates it without systemd): confirm it.
         if recorded == "healthy" and self._probe(container):
             return
@@ -142,7 +124,7 @@ class HealthRunner:
             if not policy.in_start_period(checked - begun):
                 failures += 1
                 if failures >= policy.retries:
-                    raise HealthError(f"container {container} is unhealthy")
+                    raise UnhealthyError(f"container {container} is unhealthy")
             next_check = checked + policy.period(checked - begun)
 
     def _first_check(self, policy: HealthPolicy, begun: float) -> float:

@@ -8,11 +8,11 @@ import time
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from composer.errors import ComposerError
-from composer.execute import State, run_graph
+from composer.errors import ComposerError, WaitCancelledError, WaitTimeoutError
+from composer.execute import run_graph
 from composer.model import Project
+from composer.ops.results import failures, first_bug
 from composer.ops.waiting.conditions import Conditions
-from composer.ops.waiting.health import WaitCancelledError, WaitTimeoutError
 from composer.plan import labels
 from composer.plan.podmode import SEPARATE_HINT, PodMode
 from composer.progress import Progress
@@ -68,7 +68,7 @@ class WaitRun:
                 raise
 
         results = run_graph(list(services), lambda _s: (), work, limit=self.limit)
-        ended = [r.error for r in results.values() if r.state is State.FAILED and r.error]
+        ended = failures(results)
         errors = [e for e in ended if not isinstance(e, WaitCancelledError)]
         if ended and not errors:
             raise ended[0]  # nothing failed: the wait was interrupted
@@ -78,7 +78,8 @@ class WaitRun:
                 hint="see `composer ps` and `composer logs`",
             )
         if errors:
-            raise ComposerError("\n".join(dict.fromkeys(str(e) for e in errors)))
+            message = "\n".join(dict.fromkeys(str(e) for e in errors))
+            raise ComposerError(message) from first_bug(errors)
 
 
 @dataclass

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from composer.errors import ComposerError
 from composer.execute import Result, State
-from composer.ops.steps.services import failure_hint, for_service
+from composer.ops.results import failure_hint
+from composer.ops.steps.services import for_service
 
 
 def test_a_container_error_is_prefixed_with_its_service_once() -> None:

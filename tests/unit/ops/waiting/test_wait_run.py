@@ -8,9 +8,8 @@ from typing import cast
 
 import pytest
 
-from composer.errors import ComposerError
-from composer.ops.waiting.conditions import ConditionError, Conditions
-from composer.ops.waiting.health import WaitCancelledError, WaitTimeoutError
+from composer.errors import ComposerError, ConditionError, WaitCancelledError, WaitTimeoutError
+from composer.ops.waiting.conditions import Conditions
 from composer.ops.waiting.startup import WaitRun
 
 

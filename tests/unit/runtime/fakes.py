@@ -1,4 +1,4 @@
-"""A fake Runtime for the lifecycle commands' CLI wiring tests: containers and pods in memory,
+"""A fake Runtime for wiring tests of the operations and the CLI: containers and pods in memory,
 every call recorded. Real effects are tested against Podman in tests/integration."""
 
 from __future__ import annotations
@@ -10,12 +10,15 @@ from typing import Any
 from composer.plan import labels
 from composer.runtime.base import (
     BuildRequest,
+    ContainerDetails,
     ContainerInfo,
     ContainerState,
+    EngineInfo,
     ExecResult,
     HealthResult,
     LabelFilter,
     LogLine,
+    MountInfo,
     NetworkInfo,
     PodInfo,
     PublishedPort,
@@ -92,8 +95,8 @@ class FakeRuntime:
     def version(self) -> VersionInfo:
         return VersionInfo("4.3.1", "4.3.1")
 
-    def info(self) -> Mapping[str, Any]:
-        return {}
+    def info(self) -> EngineInfo:
+        return EngineInfo(version="4.3.1", rootless=False, oci_runtime="runc")
 
     def list_containers(self, labels: LabelFilter) -> list[ContainerInfo]:
         return [self._info(b) for b in self.boxes.values() if _matches(b.labels, labels)]
@@ -190,16 +193,17 @@ class FakeRuntime:
         running = box.state == "running"
         return ContainerState(box.state, running, "", box.exit_code, STARTED, FINISHED)
 
-    def inspect_container(self, name: str) -> Mapping[str, Any]:
+    def inspect_container(self, name: str) -> ContainerDetails:
         box = self._box(name)
-        return {
-            "Created": CREATED,
-            "Path": box.command[0],
-            "Args": list(box.command[1:]),
-            "State": {"ExitCode": box.exit_code, "StartedAt": STARTED, "FinishedAt": FINISHED},
-            "Mounts": [{"Type": "volume", "Name": "demo_data", "Driver": "local"}],
-            "NetworkSettings": {"Networks": {"demo_default": {}}},
-        }
+        return ContainerDetails(
+            name=box.name,
+            created=CREATED,
+            command=box.command,
+            state=self.container_state(name),
+            healthcheck=None,
+            mounts=(MountInfo("volume", "/data", name="demo_data", driver="local"),),
+            networks=("demo_default",),
+        )
 
     def run_healthcheck(self, name: str) -> HealthResult:
         return HealthResult(True, "healthy", 0)
@@ -268,6 +272,9 @@ class FakeRuntime:
 
     def build_image(self, request: BuildRequest) -> str:
         raise AssertionError("the lifecycle commands build nothing")
+
+    def remove_image(self, ref: str) -> None:
+        self.calls.append(("remove_image", ref))
 
 
 def _matches(found: Mapping[str, str], wanted: LabelFilter) -> bool:
