@@ -19,8 +19,10 @@ class StubConditions:
     def __init__(self, stop: threading.Event, outcomes: dict[str, str]) -> None:
         self.stop = stop
         self.outcomes = outcomes
+        self.checked: list[str] = []
 
     def running_or_healthy(self, service: str, *, completes: bool, deadline: float) -> None:
+        self.checked.append(service)
         outcome = self.outcomes[service]
         if outcome == "exits":
             raise ConditionError(f"container p-{service}-1 exited (2)")
@@ -58,4 +60,8 @@ def test_an_interrupted_wait_says_so() -> None:
 
 
 def test_all_passing_is_quiet() -> None:
-    wait_run(threading.Event(), {"a": "passes", "b": "passes"}).run(["a", "b"])
+    stop = threading.Event()
+    run = wait_run(stop, {"a": "passes", "b": "passes"})
+    run.run(["a", "b"])  # no error: every service held
+    assert sorted(cast(StubConditions, run.conditions).checked) == ["a", "b"]
+    assert not stop.is_set()  # nothing failed, so no other wait was ended
