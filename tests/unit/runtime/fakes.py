@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from composer.errors import ComposerError
 from composer.plan import labels
 from composer.runtime.base import (
     BuildRequest,
@@ -15,6 +16,7 @@ from composer.runtime.base import (
     ContainerState,
     EngineInfo,
     ExecResult,
+    HealthcheckConfig,
     HealthResult,
     LabelFilter,
     LogLine,
@@ -26,11 +28,12 @@ from composer.runtime.base import (
     VersionInfo,
     VolumeInfo,
 )
-from composer.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
+from composer.specs import ContainerSpec, HealthcheckSpec, NetworkSpec, PodSpec, VolumeSpec
 
 CREATED = "2024-05-01T10:00:00.123456789Z"
 STARTED = "2024-05-01T10:00:01Z"
 FINISHED = "2024-05-01T10:00:02Z"
+DATA = MountInfo("volume", "/data", name="demo_data", driver="local")
 
 
 @dataclass
@@ -45,6 +48,12 @@ class Box:
     ports: tuple[PublishedPort, ...] = ()
     lines: tuple[str, ...] = ()
     command: tuple[str, ...] = ("sh", "-c", "sleep 1000")
+    image: str = "localhost/busybox:latest"
+    healthcheck: HealthcheckConfig | None = None
+    healthy: bool = True  # what its healthcheck answers
+    mounts: tuple[MountInfo, ...] = (
+        MountInfo("volume", "/data", name="demo_data", driver="local"),
+    )
 
     @property
     def id(self) -> str:
@@ -67,13 +76,26 @@ def service_box(project: str, service: str, number: int = 1, **kwargs: Any) -> B
 
 @dataclass
 class FakeRuntime:
-    """Records (operation, name) in `calls`; containers change state as Podman's would."""
+    """Records (operation, name) in `calls`; containers change state as Podman's would.
+
+    `failures[(operation, name)]` is raised by that call instead (e.g. `("start_pod", "pod_p")`).
+    """
 
     boxes: dict[str, Box] = field(default_factory=dict)
     pods: list[PodInfo] = field(default_factory=list)
     infra_running: dict[str, bool] = field(default_factory=dict)
+    networks: dict[str, NetworkInfo] = field(default_factory=dict)
+    volumes: dict[str, VolumeInfo] = field(default_factory=dict)
+    images: dict[str, str] = field(default_factory=dict)  # local ref -> id; none: every ref local
+    failures: dict[tuple[str, str], ComposerError] = field(default_factory=dict)
     calls: list[tuple[str, str]] = field(default_factory=list)
     log_calls: list[dict[str, Any]] = field(default_factory=list)
+
+    def _call(self, operation: str, name: str, shown: str | None = None) -> None:
+        self.calls.append((operation, name if shown is None else shown))
+        failure = self.failures.get((operation, name))
+        if failure is not None:
+            raise failure
 
     def add(self, *boxes: Box) -> FakeRuntime:
         for box in boxes:
@@ -109,7 +131,7 @@ class FakeRuntime:
             state=box.state,
             health="",
             exit_code=box.exit_code,
-            image="localhost/busybox:latest",
+            image=box.image,
             image_id="sha256:1",
             created=CREATED,
             pod=box.pod,
@@ -120,63 +142,82 @@ class FakeRuntime:
         return [p for p in self.pods if _matches(p.labels, labels)]
 
     def list_networks(self, labels: LabelFilter) -> list[NetworkInfo]:
-        return []
+        return [n for n in self.networks.values() if _matches(n.labels, labels)]
 
     def list_volumes(self, labels: LabelFilter) -> list[VolumeInfo]:
-        return []
+        return [v for v in self.volumes.values() if _matches(v.labels, labels)]
 
     # pods
     def create_pod(self, spec: PodSpec) -> str:
-        raise AssertionError("the lifecycle commands create nothing")
+        self._call("create_pod", spec.name)
+        infra = f"{spec.name}-infra" if spec.infra else ""
+        if infra:
+            self.infra_running[infra] = False
+        pod_id = f"id-{spec.name}"
+        self.pods.append(PodInfo(spec.name, pod_id, dict(spec.labels), "Created", infra, ()))
+        return pod_id
 
     def start_pod(self, name: str) -> None:
-        self.calls.append(("start_pod", name))
+        self._call("start_pod", name)
+        for pod in self.pods:
+            if pod.name == name and pod.infra_id:
+                self.infra_running[pod.infra_id] = True
 
     def stop_pod(self, name: str, timeout: int | None = None) -> None:
-        self.calls.append(("stop_pod", name))
+        self._call("stop_pod", name)
 
     def remove_pod(self, name: str, force: bool = True) -> None:
-        self.calls.append(("remove_pod", name))
+        self._call("remove_pod", name)
+        self.pods = [p for p in self.pods if p.name != name]
 
     def pod_exists(self, name: str) -> bool:
         return any(p.name == name for p in self.pods)
 
     # containers
     def create_container(self, spec: ContainerSpec, *, pull_missing: bool = True) -> str:
-        raise AssertionError("the lifecycle commands create nothing")
+        self._call("create", spec.name)
+        pod = next((p.id for p in self.pods if p.name == spec.pod), "")
+        box = Box(spec.name, dict(spec.labels), state="created", pod=pod, image=spec.image)
+        box.healthcheck = _stored(spec.healthcheck)
+        box.mounts = tuple(
+            MountInfo(m.type, m.target, name=m.source or f"anon-{spec.name}", source=m.source)
+            for m in spec.mounts
+        )
+        self.add(box)
+        return self.boxes[spec.name].id
 
     def start_container(self, name: str) -> None:
-        self.calls.append(("start", name))
+        self._call("start", name)
         if name in self.infra_running:
             self.infra_running[name] = True
         else:
             self._box(name).state = "running"
 
     def stop_container(self, name: str, timeout: int | None = None) -> None:
-        self.calls.append(("stop", name if timeout is None else f"{name} -t {timeout}"))
+        self._call("stop", name, name if timeout is None else f"{name} -t {timeout}")
         if name in self.infra_running:
             self.infra_running[name] = False
         else:
             self._box(name).state = "exited"
 
     def kill_container(self, name: str, signal: str = "SIGKILL") -> None:
-        self.calls.append(("kill", f"{name} {signal}"))
+        self._call("kill", name, f"{name} {signal}")
         self._box(name).state = "exited"
 
     def restart_container(self, name: str, timeout: int | None = None) -> None:
-        self.calls.append(("restart", name if timeout is None else f"{name} -t {timeout}"))
+        self._call("restart", name, name if timeout is None else f"{name} -t {timeout}")
         self._box(name).state = "running"
 
     def remove_container(self, name: str, force: bool = False, volumes: bool = False) -> None:
-        self.calls.append(("remove", f"{name} volumes={volumes}"))
+        self._call("remove", name, f"{name} volumes={volumes}")
         del self.boxes[name]
 
     def pause_container(self, name: str) -> None:
-        self.calls.append(("pause", name))
+        self._call("pause", name)
         self._box(name).state = "paused"
 
     def unpause_container(self, name: str) -> None:
-        self.calls.append(("unpause", name))
+        self._call("unpause", name)
         self._box(name).state = "running"
 
     def wait_container(self, name: str) -> int:
@@ -200,13 +241,15 @@ class FakeRuntime:
             created=CREATED,
             command=box.command,
             state=self.container_state(name),
-            healthcheck=None,
-            mounts=(MountInfo("volume", "/data", name="demo_data", driver="local"),),
+            healthcheck=box.healthcheck,
+            mounts=box.mounts,
             networks=("demo_default",),
         )
 
     def run_healthcheck(self, name: str) -> HealthResult:
-        return HealthResult(True, "healthy", 0)
+        self._call("healthcheck", name)
+        box = self._box(name)
+        return HealthResult(box.healthy, "healthy" if box.healthy else "unhealthy", 0)
 
     def logs(
         self,
@@ -236,45 +279,69 @@ class FakeRuntime:
     ) -> ExecResult:
         return ExecResult(0, "", "")
 
-    # networks, volumes and images: never used by these commands
+    # networks and volumes
     def create_network(self, spec: NetworkSpec) -> str:
-        raise AssertionError("the lifecycle commands create nothing")
+        self._call("create_network", spec.name)
+        self.networks[spec.name] = NetworkInfo(spec.name, f"id-{spec.name}", dict(spec.labels), "")
+        return spec.name
 
     def remove_network(self, name: str, force: bool = False) -> None:
-        raise AssertionError("the lifecycle commands remove no network")
+        self._call("remove_network", name)
+        del self.networks[name]
 
     def network_exists(self, name: str) -> bool:
-        return False
+        return name in self.networks
 
     def create_volume(self, spec: VolumeSpec) -> str:
-        raise AssertionError("the lifecycle commands create nothing")
+        self._call("create_volume", spec.name)
+        self.volumes[spec.name] = VolumeInfo(spec.name, dict(spec.labels), "local", "")
+        return spec.name
 
     def remove_volume(self, name: str, force: bool = False) -> None:
-        raise AssertionError("the lifecycle commands remove no volume")
+        self._call("remove_volume", name)
+        del self.volumes[name]
 
     def volume_exists(self, name: str) -> bool:
-        return False
+        return name in self.volumes
 
     def secret_exists(self, name: str) -> bool:
         return False
 
+    # images
     def image_exists(self, ref: str) -> bool:
-        return True
+        return self.image_id(ref) is not None
 
     def image_id(self, ref: str) -> str | None:
-        return "sha256:1"
+        return self.images.get(ref) if self.images else "sha256:1"
 
     def image_volumes(self, ref: str) -> tuple[str, ...]:
         return ()
 
     def pull_image(self, ref: str) -> str:
-        raise AssertionError("the lifecycle commands pull nothing")
+        self._call("pull", ref)
+        self.images[ref] = f"sha256:{ref}"
+        return self.images[ref]
 
     def build_image(self, request: BuildRequest) -> str:
-        raise AssertionError("the lifecycle commands build nothing")
+        self._call("build", request.tag)
+        self.images[request.tag] = f"sha256:{request.tag}"
+        return self.images[request.tag]
 
     def remove_image(self, ref: str) -> None:
-        self.calls.append(("remove_image", ref))
+        self._call("remove_image", ref)
+
+
+def _stored(spec: HealthcheckSpec | None) -> HealthcheckConfig | None:
+    """The healthcheck Podman stores for a container made from `spec`."""
+    if spec is None or spec.disabled or not spec.test:
+        return None
+    return HealthcheckConfig(
+        spec.test,
+        interval=spec.interval or 0.0,
+        timeout=spec.timeout or 0.0,
+        retries=spec.retries or 0,
+        start_period=spec.start_period or 0.0,
+    )
 
 
 def _matches(found: Mapping[str, str], wanted: LabelFilter) -> bool:
