@@ -13,6 +13,7 @@ from functools import partial
 
 from composer.errors import ComposerError, InUseError
 from composer.execute import run_graph
+from composer.graph import closure, reverse_edges
 from composer.model import Project
 from composer.ops.results import raise_failures
 from composer.ops.state import ObservedState, is_oneoff, observe
@@ -48,19 +49,6 @@ def needs_from_labels(containers: Collection[ContainerInfo]) -> dict[str, list[s
         found.setdefault(service, [])
         found[service] = list(dict.fromkeys(found[service] + deps))
     return found
-
-
-def dependents_closure(needs: Mapping[str, Collection[str]], chosen: Collection[str]) -> set[str]:
-    """The chosen services and every service that needs them, directly or not."""
-    result = set(chosen)
-    changed = True
-    while changed:
-        changed = False
-        for service, deps in needs.items():
-            if service not in result and result.intersection(deps):
-                result.add(service)
-                changed = True
-    return result
 
 
 @dataclass
@@ -111,9 +99,8 @@ class Down:
     ) -> tuple[list[str], list[str]]:
         """(containers to remove, orphans kept); one-offs go only with --remove-orphans."""
         known = self._known_services(observed)
-        wanted = (
-            dependents_closure(needs, self.options.services) if self.options.services else known
-        )
+        chosen = self.options.services
+        wanted = set(chosen) | closure(reverse_edges(needs), chosen) if chosen else known
         targets, orphans = [], []
         for info in sorted(observed.containers, key=lambda c: c.name):
             service = info.labels.get(labels.SERVICE, "")
