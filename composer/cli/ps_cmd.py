@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from composer import console
+from composer.cli.options import chosen_services, open_view
 from composer.errors import ComposerError
 
 if TYPE_CHECKING:
@@ -60,7 +61,6 @@ def ps(
     ] = True,
 ) -> None:
     """List containers."""
-    from composer.cli.lifecycle_cmd import chosen_services, open_view
     from composer.ops.commands.listing import (
         PsOptions,
         json_lines,

@@ -1,7 +1,8 @@
 """`up` and `create`: images, networks and volumes, the pod, then the services in dependency order;
 then `--wait`, or the attached logs.
 
-The project was loaded and planned before this runs (a bad file changes nothing). Every step
+The project was loaded and planned before this runs (`up_plan.prepare`: a bad file changes
+nothing), and this run keeps that plan, only adding the images' ids to it. Every step
 reads the labels of what exists and changes only what differs, so after any failure or Ctrl-C
 the next `up` carries on from where this one stopped.
 """
@@ -9,7 +10,7 @@ the next `up` carries on from where this one stopped.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from composer.errors import (
@@ -20,7 +21,8 @@ from composer.errors import (
 )
 from composer.model import Project
 from composer.model.parts import SERVICE_COMPLETED_SUCCESSFULLY
-from composer.ops.commands.attach import Attached, Attachment, AttachOptions, stop_gracefully
+from composer.ops.commands.attach import Attached, Attachment, stop_gracefully
+from composer.ops.commands.up_plan import Prepared, UpOptions, check_host
 from composer.ops.interrupt import run_interruptibly
 from composer.ops.results import failure_hint, failure_messages, first_bug, not_started, root_causes
 from composer.ops.state import ObservedState, observe
@@ -38,49 +40,11 @@ from composer.ops.steps.resources import (
 from composer.ops.steps.services import ServiceRun
 from composer.ops.waiting.conditions import Conditions
 from composer.ops.waiting.startup import EarlyExits, WaitRun
-from composer.plan.converge import KEPT_BY_NO_RECREATE, Convergence, ConvergeOptions, converge
+from composer.plan.converge import KEPT_BY_NO_RECREATE, Convergence, converge
 from composer.plan.podmode import PodMode
-from composer.plan.translate import ProjectPlan, plan_project
+from composer.plan.translate import ProjectPlan
 from composer.progress import Progress, lines_only
 from composer.runtime.base import Runtime
-
-INTERRUPTED = 130
-
-
-@dataclass(frozen=True)
-class UpOptions:
-    """`up` / `create` flags (create is up with no_start)."""
-
-    services: tuple[str, ...] = ()
-    detach: bool = False
-    wait: bool = False
-    wait_timeout: float | None = None
-    no_deps: bool = False
-    force_recreate: bool = False
-    no_recreate: bool = False
-    always_recreate_deps: bool = False
-    no_start: bool = False
-    remove_orphans: bool = False
-    ignore_orphans: bool = False
-    timeout: int | None = None
-    scales: Mapping[str, int] = field(default_factory=dict)
-    pull: str | None = None
-    build: str = "auto"  # "always" with --build, "never" with --no-build
-    limit: int | None = None
-    attach: AttachOptions = field(default_factory=AttachOptions)
-    attach_dependencies: bool = False
-
-    def converge_options(self) -> ConvergeOptions:
-        return ConvergeOptions(
-            selected=self.services,
-            no_deps=self.no_deps,
-            force_recreate=self.force_recreate,
-            no_recreate=self.no_recreate,
-            always_recreate_deps=self.always_recreate_deps,
-            remove_orphans=self.remove_orphans,
-            ignore_orphans=self.ignore_orphans,
-            no_start=self.no_start,
-        )
 
 
 def scope_of(project: Project, options: UpOptions) -> list[str]:
@@ -106,20 +70,42 @@ def _containers(count: int) -> str:
     return f"{count} container is" if count == 1 else f"{count} containers are"
 
 
+def up(
+    runtime: Runtime,
+    prepared: Prepared,
+    options: UpOptions,
+    progress: Callable[[], Progress],
+    *,
+    podman_url: str | None = None,
+) -> int:
+    """`up` and `create` after `prepare`: the host checks, then the run, shown on a display made
+    only once the checks have passed (their notes come first)."""
+    check_host(runtime, prepared, options, podman_url=podman_url)
+    with progress() as shown:
+        return Up(runtime, prepared, options, shown).run()
+
+
 @dataclass
 class Up:
-    """One `up` run."""
+    """One `up` run of a prepared (loaded, checked and planned) project."""
 
     runtime: Runtime
-    project: Project
-    pod_mode: PodMode
+    prepared: Prepared
     options: UpOptions
     progress: Progress
     cancel: threading.Event = field(default_factory=threading.Event)
 
+    @property
+    def project(self) -> Project:
+        return self.prepared.project
+
+    @property
+    def pod_mode(self) -> PodMode:
+        return self.prepared.pod_mode
+
     def run(self) -> int:
         """Bring the project up; the exit code (attached mode returns the containers')."""
-        plan, observed, convergence = self.prepare()
+        plan, observed, convergence = self.resolve()
         steps = ContainerSteps(
             self.runtime,
             self.progress,
@@ -183,10 +169,10 @@ class Up:
 
         return stop_all
 
-    def prepare(self) -> tuple[ProjectPlan, ObservedState, Convergence]:
+    def resolve(self) -> tuple[ProjectPlan, ObservedState, Convergence]:
         """Images (pulled if needed), the plan with their ids, what exists, what to do."""
         scope = scope_of(self.project, self.options)
-        draft = plan_project(self.project, pod_mode=self.pod_mode, scales=self.options.scales)
+        draft = self.prepared.plan
         images = {name: draft.containers[name][0].image for name in scope if draft.containers[name]}
         image_ids = ensure_images(
             self.runtime,
@@ -197,9 +183,7 @@ class Up:
             progress=self.progress,
             limit=self.options.limit,
         )
-        plan = plan_project(
-            self.project, pod_mode=self.pod_mode, scales=self.options.scales, image_ids=image_ids
-        )
+        plan = draft.with_image_ids(image_ids)
         observed = observe(self.runtime, self.project.name)
         pod = next((p for p in observed.pods if plan.pod and p.name == plan.pod.name), None)
         convergence = converge(

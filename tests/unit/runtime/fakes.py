@@ -4,7 +4,7 @@ every call recorded. Real effects are tested against Podman in tests/integration
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from composer.errors import ComposerError
@@ -88,6 +88,7 @@ class FakeRuntime:
     volumes: dict[str, VolumeInfo] = field(default_factory=dict)
     images: dict[str, str] = field(default_factory=dict)  # local ref -> id; none: every ref local
     failures: dict[tuple[str, str], ComposerError] = field(default_factory=dict)
+    unhealthy: set[str] = field(default_factory=set)  # containers made whose healthcheck fails
     calls: list[tuple[str, str]] = field(default_factory=list)
     log_calls: list[dict[str, Any]] = field(default_factory=list)
 
@@ -159,9 +160,11 @@ class FakeRuntime:
 
     def start_pod(self, name: str) -> None:
         self._call("start_pod", name)
-        for pod in self.pods:
-            if pod.name == name and pod.infra_id:
-                self.infra_running[pod.infra_id] = True
+        for index, pod in enumerate(self.pods):
+            if pod.name == name:
+                self.pods[index] = replace(pod, state="Running")
+                if pod.infra_id:
+                    self.infra_running[pod.infra_id] = True
 
     def stop_pod(self, name: str, timeout: int | None = None) -> None:
         self._call("stop_pod", name)
@@ -179,6 +182,7 @@ class FakeRuntime:
         pod = next((p.id for p in self.pods if p.name == spec.pod), "")
         box = Box(spec.name, dict(spec.labels), state="created", pod=pod, image=spec.image)
         box.healthcheck = _stored(spec.healthcheck)
+        box.healthy = spec.name not in self.unhealthy
         box.mounts = tuple(
             MountInfo(m.type, m.target, name=m.source or f"anon-{spec.name}", source=m.source)
             for m in spec.mounts
