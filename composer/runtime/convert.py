@@ -212,16 +212,13 @@ def id_mappings(raw: object) -> tuple[IdMapping, ...]:
     """`host.idMappings.uidmap` (container_id/host_id/size entries); () when any is malformed."""
     if not isinstance(raw, list):
         return ()
-    found = []
-    for item in raw:
-        if isinstance(item, Mapping):
-            try:
-                found.append(
-                    IdMapping(int(item["container_id"]), int(item["host_id"]), int(item["size"]))
-                )
-            except (KeyError, TypeError, ValueError):
-                return ()
-    return tuple(found)
+    entries = [item for item in raw if isinstance(item, Mapping)]
+    try:
+        return tuple(
+            IdMapping(int(e["container_id"]), int(e["host_id"]), int(e["size"])) for e in entries
+        )
+    except (KeyError, TypeError, ValueError):
+        return ()
 
 
 def healthcheck_timed_out(said: str) -> bool:
