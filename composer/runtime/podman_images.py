@@ -1,4 +1,4 @@
-"""Images on the Podman API: existence, inspection, pulls and builds."""
+"""Images on the Podman API: existence, inspection, pulls, builds and removal."""
 
 from __future__ import annotations
 
