@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Generic, TypeVar
 
+from composer.errors import DependencyError
+from composer.graph import find_cycle
+
 N = TypeVar("N", bound=Hashable)
 R = TypeVar("R")
 
@@ -61,10 +64,6 @@ class Event(Generic[N]):
     node: N
     kind: str
     message: str = ""
-
-
-class DependencyError(Exception):
-    """Raised inside a worker when a required dependency's condition cannot be met."""
 
 
 @dataclass
@@ -189,20 +188,7 @@ def run_graph(
 
 def _check_acyclic(run: _Run[N, R]) -> None:
     """Refuse a cycle up front: the loop above would otherwise never finish."""
-    indegree = {n: len(run.deps[n]) for n in run.nodes}
-    users: dict[N, list[N]] = {n: [] for n in run.nodes}
-    for node in run.nodes:
-        for edge in run.deps[node]:
-            users[edge.target].append(node)
-    ready = [n for n, d in indegree.items() if d == 0]
-    seen = 0
-    while ready:
-        node = ready.pop()
-        seen += 1
-        for user in users[node]:
-            indegree[user] -= 1
-            if indegree[user] == 0:
-                ready.append(user)
-    if seen != len(run.nodes):
-        stuck = sorted(str(n) for n, d in indegree.items() if d > 0)
-        raise ValueError(f"dependency cycle among: {', '.join(stuck)}")
+    cycle = find_cycle({node: [edge.target for edge in run.deps[node]] for node in run.nodes})
+    if cycle is not None:
+        members = sorted({str(node) for node in cycle})
+        raise ValueError(f"dependency cycle among: {', '.join(members)}")

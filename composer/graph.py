@@ -7,13 +7,15 @@ loading it costs a few hundred milliseconds that `config` does not need.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Hashable, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from composer.errors import ComposerError
 
 if TYPE_CHECKING:
     from composer.model import Dependency, Project
+
+N = TypeVar("N", bound=Hashable)
 
 
 def closure(edges: Mapping[str, Iterable[str]], roots: Iterable[str]) -> set[str]:
@@ -41,15 +43,16 @@ def reverse_edges(edges: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
     return {name: sorted(sources) for name, sources in reverse.items()}
 
 
-def find_cycle(needs: Mapping[str, Iterable[str]]) -> list[str] | None:
+def find_cycle(needs: Mapping[N, Iterable[N]]) -> list[N] | None:
     """The first dependency cycle, as `[a, b, c, a]`, or None.
 
     Deterministic like docker compose: services are visited in sorted order and so are the
     services each one needs, so the same file always names the same cycle. Targets that are not
-    keys of `needs` are ignored. Iterative, so a long chain cannot exhaust the stack.
+    keys of `needs` are ignored. Iterative, so a long chain cannot exhaust the stack. Nodes may
+    be any hashable value (the executor's); they are sorted by their text.
     """
-    done: set[str] = set()
-    for start in sorted(needs):
+    done: set[N] = set()
+    for start in sorted(needs, key=str):
         if start not in done:
             cycle = _cycle_from(start, needs, done)
             if cycle is not None:
@@ -57,10 +60,10 @@ def find_cycle(needs: Mapping[str, Iterable[str]]) -> list[str] | None:
     return None
 
 
-def _cycle_from(start: str, needs: Mapping[str, Iterable[str]], done: set[str]) -> list[str] | None:
+def _cycle_from(start: N, needs: Mapping[N, Iterable[N]], done: set[N]) -> list[N] | None:
     path = [start]
     position = {start: 0}
-    pending: list[Iterator[str]] = [iter(sorted(set(needs[start])))]
+    pending: list[Iterator[N]] = [iter(sorted(set(needs[start]), key=str))]
     while pending:
         target = next(pending[-1], None)
         if target is None:
@@ -73,7 +76,7 @@ def _cycle_from(start: str, needs: Mapping[str, Iterable[str]], done: set[str]) 
         elif target not in done and target in needs:
             position[target] = len(path)
             path.append(target)
-            pending.append(iter(sorted(set(needs[target]))))
+            pending.append(iter(sorted(set(needs[target]), key=str)))
     return None
 
 

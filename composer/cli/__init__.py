@@ -125,12 +125,22 @@ def _register() -> None:
         module.register(app)
 
 
+def pass_through_commands() -> frozenset[str]:
+    """The registered commands that take a container's command line after their own words
+    (they accept extra arguments): `--dry-run` there is not composer's."""
+    return frozenset(
+        str(info.name)
+        for info in app.registered_commands
+        if (info.context_settings or {}).get("allow_extra_args")
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app; a ComposerError becomes `error: ...` and exit code 1."""
     from composer.cli.argv import hoist_dry_run
 
     _register()
-    words = hoist_dry_run(sys.argv[1:] if argv is None else argv)
+    words = hoist_dry_run(sys.argv[1:] if argv is None else argv, pass_through_commands())
     try:
         app(args=words, standalone_mode=True)
     except ComposerError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 DRY_RUN = "--dry-run"
 # Global options that take the next word as their value.
@@ -22,8 +22,6 @@ GLOBAL_WITH_VALUE = frozenset(
         "--podman-url",
     }
 )
-# Commands whose later words may be a container's command line, where `--dry-run` is not ours.
-PASS_THROUGH = frozenset({"run", "exec"})
 
 
 def command_index(argv: Sequence[str]) -> int | None:
@@ -39,11 +37,15 @@ def command_index(argv: Sequence[str]) -> int | None:
     return None
 
 
-def hoist_dry_run(argv: Sequence[str]) -> list[str]:
-    """Move `--dry-run` typed after the command (docker compose: a persistent flag) before it."""
+def hoist_dry_run(argv: Sequence[str], pass_through: Collection[str] = ()) -> list[str]:
+    """Move `--dry-run` typed after the command (docker compose: a persistent flag) before it.
+
+    `pass_through` names the commands whose later words may be a container's command line
+    (where a `--dry-run` is the container's): their words are left as typed.
+    """
     words = list(argv)
     at = command_index(words)
-    if at is None or words[at] in PASS_THROUGH:
+    if at is None or words[at] in pass_through:
         return words
     tail = words[at + 1 :]
     end = tail.index("--") if "--" in tail else len(tail)

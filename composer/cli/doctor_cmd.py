@@ -8,7 +8,7 @@ import typer
 
 from composer import console
 from composer.cli.session import Session
-from composer.errors import ComposerError
+from composer.errors import ComposerError, NoComposeFileError
 
 if TYPE_CHECKING:
     from composer.doctor.checks_project import ProjectView
@@ -19,12 +19,11 @@ FORMATS = ("pretty", "json")
 def _project_view(session: Session) -> ProjectView | None:
     """The project named by -f, or found in the working directory; None when there is none."""
     from composer.doctor.checks_project import ProjectView
-    from composer.loader.read.discovery import NOT_FOUND
 
     try:
         loaded = session.load()
-    except ComposerError as exc:
-        if not session.options.files and exc.message == NOT_FOUND:
+    except NoComposeFileError:
+        if not session.options.files:
             return None
         raise
     return ProjectView.of(loaded, session.options.pod_mode)

@@ -61,7 +61,7 @@ def render(project: Project, fmt: str) -> bytes:
 
     picture = build_picture(project)
     if fmt in ("svg", "png"):
-        from composer.ops.graphviz import render_with_dot
+        from composer.ops.steps.graphviz import render_with_dot
 
         return render_with_dot(render_dot(picture), fmt)
     renderers = {"dot": render_dot, "mermaid": render_mermaid, "text": render_text}

@@ -138,7 +138,7 @@ def _play(
     down: bool,
     volumes: bool,
 ) -> None:
-    from composer.ops.kube_play import KubePlay, PodmanCli
+    from composer.ops.commands.kube_play import KubePlay, PodmanCli
     from composer.plan.translate import plan_project
 
     url = session.options.podman_url or session.environ.get("CONTAINER_HOST", "")

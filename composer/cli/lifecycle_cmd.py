@@ -13,41 +13,22 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from composer import console
+from composer.cli.options import (
+    INTERRUPTED,
+    ServicesArg,
+    TimeoutOpt,
+    chosen_services,
+    exit_interrupted,
+    open_view,
+    parallel_limit,
+    remove_orphans,
+)
 
 if TYPE_CHECKING:
     from composer.cli.session import Session
-    from composer.model import Project
     from composer.ops.view import ProjectView
     from composer.progress import Progress
     from composer.runtime.base import Runtime
-
-ServicesArg = Annotated[list[str] | None, typer.Argument(help="Services (default: all).")]
-TimeoutOpt = Annotated[
-    int | None, typer.Option("-t", "--timeout", help="Shutdown timeout in seconds.")
-]
-
-
-def chosen_services(
-    session: Session, services: list[str] | None
-) -> tuple[str, Project | None, tuple[str, ...]]:
-    """The project's name and model (None: no file, `-p` only) and the named services, checked
-    against the file when there is one."""
-    from composer.cli.down_cmd import load_project
-
-    name, project = load_project(session)
-    chosen = tuple(dict.fromkeys(services or ()))
-    if project is not None:
-        for service in chosen:
-            project.service(service)
-    return name, project, chosen
-
-
-def open_view(session: Session, name: str, project: Project | None) -> tuple[Runtime, ProjectView]:
-    """Connect to Podman and read what exists of the project."""
-    from composer.ops.view import ProjectView
-
-    runtime = session.runtime()
-    return runtime, ProjectView.load(runtime, name, project)
 
 
 def dry_run(session: Session, what: str) -> bool:
@@ -67,7 +48,7 @@ def run_with_progress(
     strict: bool = False,
 ) -> None:
     """Load, check the names, connect, and act with a progress display; Ctrl-C exits 130."""
-    from composer.ops.lifecycle import LifecycleInterruptedError
+    from composer.errors import LifecycleInterruptedError
     from composer.progress import make_progress
 
     name, project, chosen = chosen_services(session, services)
@@ -80,44 +61,39 @@ def run_with_progress(
         with make_progress(session.options.progress, session.environ) as progress:
             act(runtime, view, progress, chosen)
     except LifecycleInterruptedError as error:
-        console.error(error.message, error.hint)
-        raise typer.Exit(130) from None
+        exit_interrupted(error)
     except KeyboardInterrupt:
         # Between two steps (the pod's infra, a listing): nothing half done to report.
         console.error("interrupted")
-        raise typer.Exit(130) from None
-
-
-def _limit(session: Session) -> int | None:
-    from composer.cli.up_cmd import parallel_limit
-
-    return parallel_limit(session)
+        raise typer.Exit(INTERRUPTED) from None
 
 
 def start(ctx: typer.Context, services: ServicesArg = None) -> None:
     """Start existing containers (and what they depend on), in dependency order."""
-    from composer.ops.lifecycle import Lifecycle
+    from composer.ops.commands.lifecycle import Lifecycle
 
     session: Session = ctx.obj
 
     def act(
         runtime: Runtime, view: ProjectView, progress: Progress, chosen: tuple[str, ...]
     ) -> None:
-        Lifecycle(runtime, view, progress, limit=_limit(session)).start(chosen)
+        Lifecycle(runtime, view, progress, limit=parallel_limit(session)).start(chosen)
 
     run_with_progress(session, services, act, dry="start would start containers", strict=True)
 
 
 def stop(ctx: typer.Context, services: ServicesArg = None, timeout: TimeoutOpt = None) -> None:
     """Stop running containers without removing them (dependents first)."""
-    from composer.ops.lifecycle import Lifecycle
+    from composer.ops.commands.lifecycle import Lifecycle
 
     session: Session = ctx.obj
 
     def act(
         runtime: Runtime, view: ProjectView, progress: Progress, chosen: tuple[str, ...]
     ) -> None:
-        Lifecycle(runtime, view, progress, timeout=timeout, limit=_limit(session)).stop(chosen)
+        Lifecycle(runtime, view, progress, timeout=timeout, limit=parallel_limit(session)).stop(
+            chosen
+        )
 
     run_with_progress(session, services, act, dry="stop would stop containers")
 
@@ -131,14 +107,16 @@ def restart(
     ] = False,
 ) -> None:
     """Restart service containers (and dependents that ask for it with depends_on.restart)."""
-    from composer.ops.lifecycle import Lifecycle
+    from composer.ops.commands.lifecycle import Lifecycle
 
     session: Session = ctx.obj
 
     def act(
         runtime: Runtime, view: ProjectView, progress: Progress, chosen: tuple[str, ...]
     ) -> None:
-        lifecycle = Lifecycle(runtime, view, progress, timeout=timeout, limit=_limit(session))
+        lifecycle = Lifecycle(
+            runtime, view, progress, timeout=timeout, limit=parallel_limit(session)
+        )
         lifecycle.restart(chosen, no_deps=no_deps)
 
     run_with_progress(session, services, act, dry="restart would restart containers", strict=True)
@@ -146,28 +124,28 @@ def restart(
 
 def pause(ctx: typer.Context, services: ServicesArg = None) -> None:
     """Pause running containers."""
-    from composer.ops.control import Control
+    from composer.ops.commands.control import Control
 
     session: Session = ctx.obj
 
     def act(
         runtime: Runtime, view: ProjectView, progress: Progress, chosen: tuple[str, ...]
     ) -> None:
-        Control(runtime, view, progress, _limit(session)).pause(chosen)
+        Control(runtime, view, progress, parallel_limit(session)).pause(chosen)
 
     run_with_progress(session, services, act, dry="pause would pause containers")
 
 
 def unpause(ctx: typer.Context, services: ServicesArg = None) -> None:
     """Unpause paused containers."""
-    from composer.ops.control import Control
+    from composer.ops.commands.control import Control
 
     session: Session = ctx.obj
 
     def act(
         runtime: Runtime, view: ProjectView, progress: Progress, chosen: tuple[str, ...]
     ) -> None:
-        Control(runtime, view, progress, _limit(session)).unpause(chosen)
+        Control(runtime, view, progress, parallel_limit(session)).unpause(chosen)
 
     run_with_progress(session, services, act, dry="unpause would unpause containers")
 
@@ -178,22 +156,21 @@ def kill(
     signal: Annotated[
         str, typer.Option("-s", "--signal", help="Signal to send to the containers.")
     ] = "SIGKILL",
-    remove_orphans: Annotated[
+    orphans_flag: Annotated[
         bool,
         typer.Option("--remove-orphans", help="Also kill containers of services not in the file."),
     ] = False,
 ) -> None:
     """Force running containers to stop (SIGKILL, or the signal given)."""
-    from composer.cli.up_cmd import env_flag
-    from composer.ops.control import Control
+    from composer.ops.commands.control import Control
 
     session: Session = ctx.obj
-    orphans = remove_orphans or env_flag(session, "COMPOSE_REMOVE_ORPHANS")
+    orphans = remove_orphans(session, orphans_flag)
 
     def act(
         runtime: Runtime, view: ProjectView, progress: Progress, chosen: tuple[str, ...]
     ) -> None:
-        Control(runtime, view, progress, _limit(session)).kill(
+        Control(runtime, view, progress, parallel_limit(session)).kill(
             chosen, signal, remove_orphans=orphans
         )
 
@@ -228,8 +205,8 @@ def rm(
     ] = False,
 ) -> None:
     """Remove stopped service containers."""
-    from composer.ops.control import Control
-    from composer.ops.lifecycle import Lifecycle
+    from composer.ops.commands.control import Control
+    from composer.ops.commands.lifecycle import Lifecycle
     from composer.progress import make_progress
 
     session: Session = ctx.obj
@@ -237,7 +214,7 @@ def rm(
     if dry_run(session, "rm would remove stopped containers"):
         return
     runtime, view = open_view(session, name, project)
-    limit = _limit(session)
+    limit = parallel_limit(session)
     if stop_first:
         with make_progress(session.options.progress, session.environ) as progress:
             Lifecycle(runtime, view, progress, limit=limit).stop(chosen)

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from composer.cli.options import NoColorOpt, NoLogPrefixOpt, chosen_services, open_view
+
 if TYPE_CHECKING:
     from composer.cli.session import Session
 
@@ -28,17 +30,14 @@ def logs(
     timestamps: Annotated[
         bool, typer.Option("-t", "--timestamps", help="Show timestamps.")
     ] = False,
-    no_log_prefix: Annotated[
-        bool, typer.Option("--no-log-prefix", help="Don't print a prefix in logs.")
-    ] = False,
-    no_color: Annotated[bool, typer.Option("--no-color", help="Monochrome output.")] = False,
+    no_log_prefix: NoLogPrefixOpt = False,
+    no_color: NoColorOpt = False,
     index: Annotated[
         int | None, typer.Option("--index", help="The replica of the service, when scaled.")
     ] = None,
 ) -> None:
     """View output from containers."""
-    from composer.cli.lifecycle_cmd import chosen_services, open_view
-    from composer.ops.logs import Logs, LogsOptions, monochrome, parse_tail
+    from composer.ops.commands.logs import Logs, LogsOptions, monochrome, parse_tail
 
     session: Session = ctx.obj
     lines = parse_tail(tail)

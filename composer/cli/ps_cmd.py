@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from composer import console
+from composer.cli.options import chosen_services, open_view
 from composer.errors import ComposerError
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ FORMATS = ("table", "json")
 
 def statuses_of(status: list[str] | None, filters: list[str] | None) -> tuple[str, ...]:
     """`--status X` and `--filter status=X` together, checked against docker's values."""
-    from composer.ops.listing import STATUSES
+    from composer.ops.commands.listing import STATUSES
 
     found = list(status or ())
     for text in filters or ():
@@ -60,8 +61,7 @@ def ps(
     ] = True,
 ) -> None:
     """List containers."""
-    from composer.cli.lifecycle_cmd import chosen_services, open_view
-    from composer.ops.listing import (
+    from composer.ops.commands.listing import (
         PsOptions,
         json_lines,
         list_rows,

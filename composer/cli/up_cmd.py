@@ -2,42 +2,34 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from composer import console
+from composer.cli.options import (
+    BuildOpt,
+    ForceRecreateOpt,
+    NoBuildOpt,
+    NoColorOpt,
+    NoLogPrefixOpt,
+    NoRecreateOpt,
+    PullOpt,
+    RemoveOrphansOpt,
+    ScaleOpt,
+    TimeoutOpt,
+    env_flag,
+    exit_interrupted,
+    parallel_limit,
+    podman_url,
+    remove_orphans,
+)
 from composer.errors import ComposerError
 
 if TYPE_CHECKING:
     from composer.cli.session import Session
-    from composer.model import Project
-    from composer.ops.up import UpOptions
-    from composer.plan.podmode import PodMode
-    from composer.plan.translate import ProjectPlan
-    from composer.runtime.base import Runtime
-
-TRUE_VALUES = ("1", "true", "yes", "y", "on")
-
-
-def env_flag(session: Session, name: str) -> bool:
-    return session.environ.get(name, "").strip().lower() in TRUE_VALUES
-
-
-def parallel_limit(session: Session) -> int | None:
-    """`--parallel`, else COMPOSE_PARALLEL_LIMIT; None or a negative value means no cap."""
-    value: int | None = session.options.parallel
-    if value is None:
-        text = session.environ.get("COMPOSE_PARALLEL_LIMIT", "").strip()
-        if text:
-            try:
-                value = int(text)
-            except ValueError:
-                raise ComposerError(
-                    f'invalid COMPOSE_PARALLEL_LIMIT "{text}": use a whole number'
-                ) from None
-    return value if value is not None and value > 0 else None
+    from composer.ops.commands.up_plan import UpOptions
 
 
 def parse_scales(values: list[str] | None) -> dict[str, int]:
@@ -58,116 +50,26 @@ def build_mode(build: bool, no_build: bool) -> str:
     return "always" if build else "never" if no_build else "auto"
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """A loaded, checked and planned project: nothing has touched the host yet."""
-
-    project: Project
-    pod_mode: PodMode
-    plan: ProjectPlan
-
-
-def prepare(session: Session, services: tuple[str, ...], scales: dict[str, int]) -> Prepared:
-    """Load, select, resolve the pod mode and plan: every refusal before anything is created."""
-    from composer.plan.podmode import resolve_pod_mode
-    from composer.plan.translate import plan_project
-
-    project = session.load(services=services).model()
-    for name in (*services, *scales):
-        project.service(name)
-    pod_mode = resolve_pod_mode(project, flag=session.options.pod_mode, environ=session.environ)
-    plan = plan_project(project, pod_mode=pod_mode, scales=scales)
-    return Prepared(project, pod_mode, plan)
-
-
-def dry_run(session: Session, prepared: Prepared, options: UpOptions) -> None:
-    """Print the podman commands `up` would run, from what exists now; change nothing."""
-    from composer.errors import PodmanUnavailableError
-    from composer.ops.state import observe
-    from composer.plan.converge import converge
-    from composer.plan.render import render
-    from composer.plan.start_levels import start_order_lines
-
-    plan = prepared.plan
-    try:
-        runtime = session.runtime()
-        observed = observe(runtime, prepared.project.name)
-    except PodmanUnavailableError as error:
-        console.warn(f"{error.message}; showing the commands for a project that does not exist")
-        lines = render(plan)
-    else:
-        # The same refusals as a real `up`: a dry run that passes must not hide them.
-        check_host(session, prepared, runtime, options)
-        pod = next((p for p in observed.pods if plan.pod and p.name == plan.pod.name), None)
-        steps = converge(plan, observed.containers, pod, options.converge_options())
-        lines = render(
-            plan,
-            steps,
-            existing_networks={n.name for n in observed.networks},
-            existing_volumes={v.name for v in observed.volumes},
-            hooks={name: s.post_start for name, s in prepared.project.services.items()},
-        )
-    for line in [*start_order_lines(plan.services, plan.needs), *lines]:
-        console.out(line)
-
-
-def check_flags(options: UpOptions, services: tuple[str, ...]) -> None:
-    """docker compose's refusals of flags that contradict each other."""
-    attach = options.attach
-    aborts = attach.abort_on_exit or attach.abort_on_failure or bool(attach.exit_code_from)
-    if options.force_recreate and options.no_recreate:
-        raise ComposerError("--force-recreate and --no-recreate are incompatible")
-    if attach.abort_on_exit and attach.abort_on_failure:
-        raise ComposerError(
-            "--abort-on-container-exit and --abort-on-container-failure are incompatible"
-        )
-    if options.detach and aborts:
-        raise ComposerError("--abort-on-container-exit and --detach are incompatible")
-    if options.wait and aborts:
-        raise ComposerError("--wait cannot be combined with --abort-on-container-exit")
-    if options.remove_orphans and options.ignore_orphans:
-        raise ComposerError("cannot combine --remove-orphans and COMPOSE_IGNORE_ORPHANS")
-    if attach.exit_code_from and services and attach.exit_code_from not in services:
-        raise ComposerError(f"exit code from {attach.exit_code_from!r} must be a started service")
-
-
-def check_host(session: Session, prepared: Prepared, runtime: Runtime, options: UpOptions) -> None:
-    """Refuse what this Podman cannot run; say who owns what containers write to bind mounts."""
-    from composer.ops.preflight import preflight
-    from composer.plan.file_copies import owner_notes
-
-    url = session.options.podman_url or session.environ.get("CONTAINER_HOST")
-    notes = preflight(runtime, prepared.project, prepared.pod_mode, options.scales, podman_url=url)
-    for note in [*notes, *owner_notes(prepared.plan)]:
-        console.err(f"note: {note}")
-
-
-def run_up(session: Session, services: tuple[str, ...], options: UpOptions) -> None:
+def run_up(session: Session, options: UpOptions) -> None:
     """Shared by `up` and `create`: check, plan, then act (or print, with --dry-run)."""
-    from composer.ops.up import Up, UpInterruptedError
+    from composer.errors import UpInterruptedError
+    from composer.ops.commands.up import up
+    from composer.ops.commands.up_plan import check_flags, dry_run, prepare
     from composer.progress import make_progress
 
-    check_flags(options, services)
-    prepared = prepare(session, services, dict(options.scales))
-    from composer.plan.unapplied import unapplied_warnings
-
-    for warning in unapplied_warnings(prepared.project):
-        console.warn(warning)
-    if options.attach.exit_code_from:
-        prepared.project.service(options.attach.exit_code_from)
+    check_flags(options)
+    project = session.load(services=options.services).model()
+    prepared = prepare(project, options, pod_mode=session.options.pod_mode, environ=session.environ)
     options = replace(options, limit=parallel_limit(session))
     if session.options.dry_run:
-        dry_run(session, prepared, options)
+        dry_run(session.runtime, prepared, options, podman_url=podman_url(session))
         return
     runtime = session.runtime()
-    check_host(session, prepared, runtime, options)
-    progress = make_progress(session.options.progress, session.environ)
+    progress = partial(make_progress, session.options.progress, session.environ)
     try:
-        with progress:
-            code = Up(runtime, prepared.project, prepared.pod_mode, options, progress).run()
+        code = up(runtime, prepared, options, progress, podman_url=podman_url(session))
     except UpInterruptedError as error:
-        console.error(error.message, error.hint)
-        raise typer.Exit(130) from None
+        exit_interrupted(error)
     if code:
         raise typer.Exit(code)
 
@@ -185,37 +87,20 @@ def up(
     no_deps: Annotated[
         bool, typer.Option("--no-deps", help="Don't start linked services.")
     ] = False,
-    force_recreate: Annotated[
-        bool, typer.Option("--force-recreate", help="Recreate containers even if unchanged.")
-    ] = False,
-    no_recreate: Annotated[
-        bool, typer.Option("--no-recreate", help="Don't recreate existing containers.")
-    ] = False,
+    force_recreate: ForceRecreateOpt = False,
+    no_recreate: NoRecreateOpt = False,
     always_recreate_deps: Annotated[
         bool, typer.Option("--always-recreate-deps", help="Recreate dependent containers.")
     ] = False,
     no_start: Annotated[
         bool, typer.Option("--no-start", help="Don't start the services after creating them.")
     ] = False,
-    remove_orphans: Annotated[
-        bool, typer.Option("--remove-orphans", help="Remove containers of removed services.")
-    ] = False,
-    timeout: Annotated[
-        int | None, typer.Option("-t", "--timeout", help="Shutdown timeout in seconds.")
-    ] = None,
-    scale: Annotated[
-        list[str] | None, typer.Option("--scale", help="SERVICE=NUM (repeatable).")
-    ] = None,
-    pull: Annotated[
-        str | None,
-        typer.Option("--pull", help="Pull image before running: always|missing|never|build."),
-    ] = None,
-    build: Annotated[
-        bool, typer.Option("--build", help="Build images before starting containers.")
-    ] = False,
-    no_build: Annotated[
-        bool, typer.Option("--no-build", help="Don't build an image, even if it is missing.")
-    ] = False,
+    orphans: RemoveOrphansOpt = False,
+    timeout: TimeoutOpt = None,
+    scale: ScaleOpt = None,
+    pull: PullOpt = None,
+    build: BuildOpt = False,
+    no_build: NoBuildOpt = False,
     abort_on_container_exit: Annotated[
         bool, typer.Option("--abort-on-container-exit", help="Stop all if any container stops.")
     ] = False,
@@ -229,15 +114,13 @@ def up(
     attach_dependencies: Annotated[
         bool, typer.Option("--attach-dependencies", help="Show the dependencies' logs too.")
     ] = False,
-    no_color: Annotated[bool, typer.Option("--no-color", help="Monochrome output.")] = False,
-    no_log_prefix: Annotated[
-        bool, typer.Option("--no-log-prefix", help="Don't print a prefix in logs.")
-    ] = False,
+    no_color: NoColorOpt = False,
+    no_log_prefix: NoLogPrefixOpt = False,
     timestamps: Annotated[bool, typer.Option("--timestamps", help="Show timestamps.")] = False,
 ) -> None:
     """Create and start containers."""
-    from composer.ops.attach import AttachOptions
-    from composer.ops.up import UpOptions
+    from composer.ops.commands.attach import AttachOptions
+    from composer.ops.commands.up_plan import UpOptions
 
     session: Session = ctx.obj
     chosen = tuple(services or ())
@@ -251,7 +134,7 @@ def up(
         no_recreate=no_recreate,
         always_recreate_deps=always_recreate_deps,
         no_start=no_start,
-        remove_orphans=remove_orphans or env_flag(session, "COMPOSE_REMOVE_ORPHANS"),
+        remove_orphans=remove_orphans(session, orphans),
         ignore_orphans=env_flag(session, "COMPOSE_IGNORE_ORPHANS"),
         timeout=timeout,
         scales=parse_scales(scale),
@@ -267,37 +150,22 @@ def up(
         ),
         attach_dependencies=attach_dependencies,
     )
-    run_up(session, chosen, options)
+    run_up(session, options)
 
 
 def create(
     ctx: typer.Context,
     services: Annotated[list[str] | None, typer.Argument(help="Services to create.")] = None,
-    force_recreate: Annotated[
-        bool, typer.Option("--force-recreate", help="Recreate containers even if unchanged.")
-    ] = False,
-    no_recreate: Annotated[
-        bool, typer.Option("--no-recreate", help="Don't recreate existing containers.")
-    ] = False,
-    remove_orphans: Annotated[
-        bool, typer.Option("--remove-orphans", help="Remove containers of removed services.")
-    ] = False,
-    scale: Annotated[
-        list[str] | None, typer.Option("--scale", help="SERVICE=NUM (repeatable).")
-    ] = None,
-    pull: Annotated[
-        str | None,
-        typer.Option("--pull", help="Pull image before running: always|missing|never|build."),
-    ] = None,
-    build: Annotated[
-        bool, typer.Option("--build", help="Build images before starting containers.")
-    ] = False,
-    no_build: Annotated[
-        bool, typer.Option("--no-build", help="Don't build an image, even if it is missing.")
-    ] = False,
+    force_recreate: ForceRecreateOpt = False,
+    no_recreate: NoRecreateOpt = False,
+    orphans: RemoveOrphansOpt = False,
+    scale: ScaleOpt = None,
+    pull: PullOpt = None,
+    build: BuildOpt = False,
+    no_build: NoBuildOpt = False,
 ) -> None:
     """Create containers for services (up --no-start)."""
-    from composer.ops.up import UpOptions
+    from composer.ops.commands.up_plan import UpOptions
 
     session: Session = ctx.obj
     chosen = tuple(services or ())
@@ -307,13 +175,13 @@ def create(
         no_start=True,
         force_recreate=force_recreate,
         no_recreate=no_recreate,
-        remove_orphans=remove_orphans or env_flag(session, "COMPOSE_REMOVE_ORPHANS"),
+        remove_orphans=remove_orphans(session, orphans),
         ignore_orphans=env_flag(session, "COMPOSE_IGNORE_ORPHANS"),
         scales=parse_scales(scale),
         pull=pull,
         build=build_mode(build, no_build),
     )
-    run_up(session, chosen, options)
+    run_up(session, options)
 
 
 def register(app: typer.Typer) -> None:

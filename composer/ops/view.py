@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 
 from composer.errors import ComposerError
 from composer.execute import Edge
+from composer.graph import closure, reverse_edges
 from composer.model import Project
 from composer.model.parts import SERVICE_STARTED
-from composer.ops.containers import ACTIVE_STATES
 from composer.ops.state import ObservedState, container_number, is_oneoff, observe
+from composer.ops.steps.containers import ACTIVE_STATES
 from composer.plan import labels, names
 from composer.runtime.base import ContainerInfo, PodInfo, Runtime
 
@@ -155,27 +156,23 @@ class ProjectView:
         """The chosen services and everything they need, transitively (all when none chosen)."""
         if not chosen:
             return self.services
-        return self._closure(chosen, lambda s: [n.service for n in self.needs.get(s, ())])
+        return sorted(closure(self._need_edges(restart_only=False), chosen))
 
     def with_dependents(self, chosen: Collection[str], *, restart_only: bool) -> list[str]:
         """The chosen services and every service that needs them (by restart edges only)."""
-        users: dict[str, list[str]] = {}
-        for service, needs in self.needs.items():
-            for need in needs:
-                if need.restart or not restart_only:
-                    users.setdefault(need.service, []).append(service)
-        return self._closure(chosen, lambda s: users.get(s, []))
+        return sorted(closure(reverse_edges(self._need_edges(restart_only=restart_only)), chosen))
 
-    def _closure(self, chosen: Collection[str], step: Callable[[str], list[str]]) -> list[str]:
+    def _need_edges(self, *, restart_only: bool) -> dict[str, list[str]]:
+        """service -> the services it needs (by restart edges only), among the known ones."""
         known = set(self.services)
-        found: set[str] = set()
-        pending = [s for s in chosen if s in known]
-        while pending:
-            service = pending.pop()
-            if service not in found:
-                found.add(service)
-                pending.extend(s for s in step(service) if s in known)
-        return sorted(found)
+        return {
+            service: [
+                need.service
+                for need in self.needs.get(service, ())
+                if need.service in known and (need.restart or not restart_only)
+            ]
+            for service in known
+        }
 
     def edges(
         self,

@@ -1,7 +1,7 @@
 """The facts about the Podman that will run a project which some checks need, as a Protocol.
 
 Reading them may cost a request (`podman info`), so checks ask only once they have a
-service the answer matters for. `up` gets them from the API (composer.ops.preflight),
+service the answer matters for. `up` gets them from the API (composer.ops.steps.preflight),
 `composer doctor` from its own readings (composer.doctor.checks_rootless).
 """
 

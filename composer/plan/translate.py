@@ -7,7 +7,7 @@ taken for orphans); which services a command acts on is a convergence option.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from composer.graph import build_graph
 from composer.model import Network, Project, Volume
@@ -38,6 +38,23 @@ class ProjectPlan:
     def services(self) -> tuple[str, ...]:
         """The enabled services in start order."""
         return tuple(self.containers)
+
+    def with_image_ids(self, image_ids: Mapping[str, str]) -> ProjectPlan:
+        """This plan with each service's local image id (`image_ids[service]`) in its containers'
+        image label, exactly as `plan_project(..., image_ids=image_ids)` makes it."""
+        return replace(
+            self,
+            containers={
+                service: tuple(_with_image_id(spec, image_ids.get(service)) for spec in specs)
+                for service, specs in self.containers.items()
+            },
+        )
+
+
+def _with_image_id(spec: ContainerSpec, image_id: str | None) -> ContainerSpec:
+    if not image_id:
+        return spec
+    return replace(spec, labels={**spec.labels, labels.IMAGE: image_id})
 
 
 def plan_project(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Literal, Protocol
 
 from composer.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
 
@@ -86,6 +86,64 @@ class ContainerState:
 
 
 @dataclass(frozen=True)
+class HealthcheckConfig:
+    """The healthcheck Podman stored for a container (the image's or the service's).
+
+    Durations in seconds; 0 (and retries 0) means not set, so Podman's default applies.
+    """
+
+    test: tuple[str, ...]
+    interval: float = 0.0
+    timeout: float = 0.0
+    retries: int = 0
+    start_period: float = 0.0
+
+
+@dataclass(frozen=True)
+class MountInfo:
+    """One mount of a container, as `inspect` reports it."""
+
+    type: str  # volume, bind, tmpfs, ...
+    destination: str
+    name: str = ""  # a volume's name
+    source: str = ""
+    driver: str = ""
+
+
+@dataclass(frozen=True)
+class ContainerDetails:
+    """What `inspect` says about one container, as far as composer reads it."""
+
+    name: str
+    created: str  # RFC 3339
+    command: tuple[str, ...]  # the entrypoint's path, then its arguments
+    state: ContainerState
+    healthcheck: HealthcheckConfig | None  # None: the container has none (or it is disabled)
+    mounts: tuple[MountInfo, ...] = ()
+    networks: tuple[str, ...] = ()  # names, sorted
+
+
+@dataclass(frozen=True)
+class IdMapping:
+    """One line of a user namespace's ID map: `size` IDs from `container_id` are `host_id`..."""
+
+    container_id: int
+    host_id: int
+    size: int
+
+
+@dataclass(frozen=True)
+class EngineInfo:
+    """What `podman info` says about the engine, as far as composer reads it."""
+
+    version: str
+    rootless: bool
+    oci_runtime: str = ""
+    uid_map: tuple[IdMapping, ...] = ()  # Podman's own user namespace; () when rootful
+    gid_map: tuple[IdMapping, ...] = ()
+
+
+@dataclass(frozen=True)
 class HealthResult:
     """One healthcheck run: did it pass, and the container's health as Podman now records it."""
 
@@ -137,12 +195,13 @@ class BuildRequest:
 
 
 class Runtime(Protocol):
-    """A container engine. Errors are composer.errors.RuntimeOperationError naming the object."""
+    """A container engine. Errors are composer.errors.RuntimeOperationError naming the object,
+    typed where callers act on them: PortInUseError, NotFoundError, InUseError."""
 
     # engine
     def ping(self) -> bool: ...
     def version(self) -> VersionInfo: ...
-    def info(self) -> Mapping[str, Any]: ...
+    def info(self) -> EngineInfo: ...
 
     # listings (by label)
     def list_containers(self, labels: LabelFilter) -> list[ContainerInfo]:
@@ -172,7 +231,7 @@ class Runtime(Protocol):
     def wait_container(self, name: str) -> int: ...
     def container_exists(self, name: str) -> bool: ...
     def container_state(self, name: str) -> ContainerState: ...
-    def inspect_container(self, name: str) -> Mapping[str, Any]: ...
+    def inspect_container(self, name: str) -> ContainerDetails: ...
     def run_healthcheck(self, name: str) -> HealthResult: ...
     def logs(
         self,
@@ -213,3 +272,7 @@ class Runtime(Protocol):
 
     def pull_image(self, ref: str) -> str: ...
     def build_image(self, request: BuildRequest) -> str: ...
+    def remove_image(self, ref: str) -> None:
+        """Remove the image (untag `ref` when the image has other names); InUseError while a
+        container uses it."""
+        ...

@@ -11,12 +11,18 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, Literal
 
+from composer.errors import InUseError, NotFoundError, PortInUseError, RuntimeOperationError
 from composer.runtime.base import (
+    ContainerDetails,
     ContainerInfo,
     ContainerState,
+    EngineInfo,
+    HealthcheckConfig,
     HealthResult,
+    IdMapping,
     LabelFilter,
     LogLine,
+    MountInfo,
     NetworkInfo,
     PodInfo,
     PublishedPort,
@@ -28,11 +34,15 @@ PORT_IN_USE = re.compile(
     r"listen (?P<proto>tcp|udp|sctp)[46]? (?P<addr>\S*?):(?P<port>\d+): "
     r"bind: address already in use"
 )
+BUSY = re.compile(r"\bis being used\b|\bin use\b")
+USERS = re.compile(r"following container\(s\): (?P<ids>[0-9a-f]+(?:[, ]+[0-9a-f]+)*)")
 # Podman 4.x lists the bare health ("healthy") as Status; docker style is "Up 3s (healthy)".
 HEALTH_IN_STATUS = re.compile(
     r"^\(?(healthy|unhealthy|starting)\)?$|\((healthy|unhealthy|starting)\)"
 )
 STREAMS: dict[int, Literal["stdout", "stderr"]] = {1: "stdout", 2: "stderr"}
+NANOSECONDS = 1_000_000_000
+NOT_FOUND = 404  # HTTP status
 
 
 def label_filters(labels: LabelFilter) -> dict[str, list[str]]:
@@ -115,11 +125,16 @@ def volume_info(raw: Mapping[str, Any]) -> VolumeInfo:
     )
 
 
+def _health(state: Mapping[str, Any]) -> Mapping[str, Any]:
+    # Podman 4.3 calls it Healthcheck; later versions (and docker) call it Health.
+    found: Mapping[str, Any] = state.get("Health") or state.get("Healthcheck") or {}
+    return found
+
+
 def container_state(inspect: Mapping[str, Any]) -> ContainerState:
     """The State part of a container inspect."""
     state = inspect.get("State") or {}
-    # Podman 4.3 calls it Healthcheck; later versions (and docker) call it Health.
-    health = state.get("Health") or state.get("Healthcheck") or {}
+    health = _health(state)
     return ContainerState(
         status=str(state.get("Status", "")),
         running=bool(state.get("Running")),
@@ -131,6 +146,81 @@ def container_state(inspect: Mapping[str, Any]) -> ContainerState:
     )
 
 
+def container_details(inspect: Mapping[str, Any]) -> ContainerDetails:
+    """A record from GET /libpod/containers/{name}/json."""
+    path = str(inspect.get("Path") or "")
+    networks = (inspect.get("NetworkSettings") or {}).get("Networks") or {}
+    return ContainerDetails(
+        name=str(inspect.get("Name") or ""),
+        created=str(inspect.get("Created") or ""),
+        command=(path, *(str(a) for a in inspect.get("Args") or ())) if path else (),
+        state=container_state(inspect),
+        healthcheck=healthcheck_config((inspect.get("Config") or {}).get("Healthcheck") or {}),
+        mounts=tuple(_mount(raw) for raw in inspect.get("Mounts") or ()),
+        networks=tuple(sorted(str(name) for name in networks)),
+    )
+
+
+def _mount(raw: Mapping[str, Any]) -> MountInfo:
+    return MountInfo(
+        type=str(raw.get("Type") or ""),
+        destination=str(raw.get("Destination") or ""),
+        name=str(raw.get("Name") or ""),
+        source=str(raw.get("Source") or ""),
+        driver=str(raw.get("Driver") or ""),
+    )
+
+
+def healthcheck_config(raw: Mapping[str, Any]) -> HealthcheckConfig | None:
+    """A stored healthcheck (durations in nanoseconds); None when there is none or it is NONE."""
+    test = tuple(str(part) for part in raw.get("Test") or ())
+    if not test or test[0] == "NONE":
+        return None
+    return HealthcheckConfig(
+        test=test,
+        interval=_seconds(raw.get("Interval")),
+        timeout=_seconds(raw.get("Timeout")),
+        retries=int(raw.get("Retries") or 0),
+        start_period=_seconds(raw.get("StartPeriod")),
+    )
+
+
+def _seconds(nanoseconds: Any) -> float:
+    return float(nanoseconds) / NANOSECONDS if nanoseconds else 0.0
+
+
+def engine_info(raw: Mapping[str, Any]) -> EngineInfo:
+    """A record from GET /libpod/info."""
+    host = raw.get("host")
+    host = host if isinstance(host, Mapping) else {}
+    security = host.get("security")
+    rootless = bool(isinstance(security, Mapping) and security.get("rootless"))
+    version = raw.get("version")
+    runtime = host.get("ociRuntime")
+    mappings = host.get("idMappings")
+    mappings = mappings if rootless and isinstance(mappings, Mapping) else {}
+    return EngineInfo(
+        version=str((version.get("Version") if isinstance(version, Mapping) else None) or ""),
+        rootless=rootless,
+        oci_runtime=str((runtime.get("name") if isinstance(runtime, Mapping) else None) or ""),
+        uid_map=id_mappings(mappings.get("uidmap")),
+        gid_map=id_mappings(mappings.get("gidmap")),
+    )
+
+
+def id_mappings(raw: object) -> tuple[IdMapping, ...]:
+    """`host.idMappings.uidmap` (container_id/host_id/size entries); () when any is malformed."""
+    if not isinstance(raw, list):
+        return ()
+    entries = [item for item in raw if isinstance(item, Mapping)]
+    try:
+        return tuple(
+            IdMapping(int(e["container_id"]), int(e["host_id"]), int(e["size"])) for e in entries
+        )
+    except (KeyError, TypeError, ValueError):
+        return ()
+
+
 def healthcheck_timed_out(said: str) -> bool:
     """Podman's error for a healthcheck command that ran longer than its timeout."""
     return "healthcheck command exceeded timeout" in said
@@ -138,8 +228,7 @@ def healthcheck_timed_out(said: str) -> bool:
 
 def health_result(run: Mapping[str, Any], inspect: Mapping[str, Any]) -> HealthResult:
     """A healthcheck run's answer plus the health Podman recorded (streak, last output)."""
-    state = inspect.get("State") or {}
-    health = state.get("Health") or state.get("Healthcheck") or {}
+    health = _health(inspect.get("State") or {})
     log = health.get("Log") or []
     output = str(log[-1].get("Output", "")) if log else ""
     return HealthResult(
@@ -185,14 +274,53 @@ def podman_message(explanation: str | None, fallback: str) -> str:
     return text or fallback
 
 
-def port_in_use(message: str) -> str | None:
-    """ "127.0.0.1:8080/tcp" when Podman's message says a host port is taken."""
+def port_in_use(message: str) -> tuple[str, int, str] | None:
+    """(host ip, port, protocol) when Podman's message says a host port is taken ("": any ip)."""
     found = PORT_IN_USE.search(message)
     if not found:
         return None
-    addr = found.group("addr")
-    where = f"{addr}:" if addr else ""
-    return f"{where}{found.group('port')}/{found.group('proto')}"
+    host_ip = found.group("addr").removeprefix("[").removesuffix("]")
+    return host_ip, int(found.group("port")), found.group("proto")
+
+
+def in_use(message: str) -> bool:
+    """Podman refuses to remove a network, volume or image something still uses.
+
+    Networks and volumes say "... is being used", images "image is in use by a container".
+    """
+    return bool(BUSY.search(message))
+
+
+def in_use_by(message: str) -> tuple[str, ...]:
+    """The containers a refusal names (volumes: "used by the following container(s): ID, ...")."""
+    found = USERS.search(message)
+    return tuple(found.group("ids").replace(",", " ").split()) if found else ()
+
+
+def operation_error(
+    what: str,
+    said: str,
+    *,
+    kind: str = "",
+    name: str = "",
+    status: int | None = None,
+    removing: bool = False,
+) -> RuntimeOperationError:
+    """The error for Podman's answer `said` to `what`; typed where callers act on it.
+
+    A taken host port is a PortInUseError; a 404 about the `kind` object `name` a NotFoundError;
+    its removal refused because something still uses it an InUseError.
+    """
+    taken = port_in_use(said)
+    if taken is not None:
+        host_ip, port, protocol = taken
+        return PortInUseError(what, said, host_ip=host_ip, port=port, protocol=protocol)
+    message = f"{what}: {said}"
+    if kind and status == NOT_FOUND:
+        return NotFoundError(message, kind=kind, name=name)
+    if kind and removing and in_use(said):
+        return InUseError(message, kind=kind, name=name, users=in_use_by(said))
+    return RuntimeOperationError(message)
 
 
 def pull_outcome(lines: Iterable[bytes]) -> tuple[str, str]:

@@ -10,11 +10,13 @@ import requests
 from podman.errors import PodmanError
 
 from composer import console
-from composer.errors import RuntimeOperationError
+from composer.errors import NotFoundError, RuntimeOperationError
 from composer.runtime import convert, specgen, specgen_objects
 from composer.runtime.base import (
+    ContainerDetails,
     ContainerInfo,
     ContainerState,
+    EngineInfo,
     ExecResult,
     HealthResult,
     LabelFilter,
@@ -26,6 +28,7 @@ from composer.runtime.base import (
     VolumeInfo,
 )
 from composer.runtime.podman_images import PodmanImages
+from composer.runtime.podman_transport import Subject
 from composer.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
 
 STOP_GRACE = 30  # seconds added to a stop timeout before the HTTP request gives up
@@ -48,9 +51,8 @@ class PodmanRuntime(PodmanImages):
         api = (engine.get("Details") or {}).get("APIVersion") or raw.get("ApiVersion", "")
         return VersionInfo(str(raw.get("Version", "")), str(api))
 
-    def info(self) -> Mapping[str, Any]:
-        result: Mapping[str, Any] = self._json("get", "/info", "podman info")
-        return result
+    def info(self) -> EngineInfo:
+        return convert.engine_info(self._json("get", "/info", "podman info"))
 
     # -- listings -----------------------------------------------------------------------------
 
@@ -83,18 +85,14 @@ class PodmanRuntime(PodmanImages):
         return str(raw.get("Id", ""))
 
     def start_pod(self, name: str) -> None:
-        self._request("post", f"/pods/{name}/start", f"pod {name}: cannot start")
+        self._on(Subject("pod", name), "post", "/start", "cannot start")
 
     def stop_pod(self, name: str, timeout: int | None = None) -> None:
         params, wait = _stop_params(timeout)
-        self._request(
-            "post", f"/pods/{name}/stop", f"pod {name}: cannot stop", params=params, timeout=wait
-        )
+        self._on(Subject("pod", name), "post", "/stop", "cannot stop", params=params, timeout=wait)
 
     def remove_pod(self, name: str, force: bool = True) -> None:
-        self._request(
-            "delete", f"/pods/{name}", f"pod {name}: cannot remove", params={"force": force}
-        )
+        self._on(Subject("pod", name), "delete", "", "cannot remove", params={"force": force})
 
     def pod_exists(self, name: str) -> bool:
         return self._exists(f"/pods/{name}/exists")
@@ -105,9 +103,11 @@ class PodmanRuntime(PodmanImages):
         what = f"container {spec.name}"
         if not self.image_exists(spec.image):
             if not pull_missing:
-                raise RuntimeOperationError(
+                raise NotFoundError(
                     f'{what}: image "{spec.image}" not found locally',
                     hint="build or pull the image first",
+                    kind="image",
+                    name=spec.image,
                 )
             self._pull(spec.image, what=f'{what}: image "{spec.image}" not found locally')
         body = json.dumps(specgen.container_body(spec))
@@ -135,72 +135,64 @@ class PodmanRuntime(PodmanImages):
             raise
 
     def start_container(self, name: str) -> None:
-        self._request("post", f"/containers/{name}/start", f"container {name}: cannot start")
+        self._on(Subject("container", name), "post", "/start", "cannot start")
 
     def stop_container(self, name: str, timeout: int | None = None) -> None:
         params, wait = _stop_params(timeout)
-        self._request(
-            "post",
-            f"/containers/{name}/stop",
-            f"container {name}: cannot stop",
-            params=params,
-            timeout=wait,
-        )
+        about = Subject("container", name)
+        self._on(about, "post", "/stop", "cannot stop", params=params, timeout=wait)
 
     def kill_container(self, name: str, signal: str = "SIGKILL") -> None:
-        self._request(
-            "post",
-            f"/containers/{name}/kill",
-            f"container {name}: cannot kill",
-            params={"signal": signal},
+        self._on(
+            Subject("container", name), "post", "/kill", "cannot kill", params={"signal": signal}
         )
 
     def restart_container(self, name: str, timeout: int | None = None) -> None:
         params, wait = _stop_params(timeout)
-        self._request(
-            "post",
-            f"/containers/{name}/restart",
-            f"container {name}: cannot restart",
-            params=params,
-            timeout=wait,
-        )
+        about = Subject("container", name)
+        self._on(about, "post", "/restart", "cannot restart", params=params, timeout=wait)
 
     def remove_container(self, name: str, force: bool = False, volumes: bool = False) -> None:
         # libpod reads "volumes"; "v" is the docker-compatible name and is ignored here.
         params = {"force": force, "volumes": volumes}
-        self._request(
-            "delete", f"/containers/{name}", f"container {name}: cannot remove", params=params
-        )
+        self._on(Subject("container", name), "delete", "", "cannot remove", params=params)
 
     def pause_container(self, name: str) -> None:
-        self._request("post", f"/containers/{name}/pause", f"container {name}: cannot pause")
+        self._on(Subject("container", name), "post", "/pause", "cannot pause")
 
     def unpause_container(self, name: str) -> None:
-        self._request("post", f"/containers/{name}/unpause", f"container {name}: cannot unpause")
+        self._on(Subject("container", name), "post", "/unpause", "cannot unpause")
 
     def wait_container(self, name: str) -> int:
-        what = f"container {name}: cannot wait for it to exit"
-        raw = self._json(
-            "post", f"/containers/{name}/wait", what, params={"condition": "stopped"}, timeout=None
+        response = self._on(
+            Subject("container", name),
+            "post",
+            "/wait",
+            "cannot wait for it to exit",
+            params={"condition": "stopped"},
+            timeout=None,
         )
-        return int(raw)
+        return int(response.json())
 
     def container_exists(self, name: str) -> bool:
         return self._exists(f"/containers/{name}/exists")
 
-    def inspect_container(self, name: str) -> Mapping[str, Any]:
-        result: Mapping[str, Any] = self._json(
-            "get", f"/containers/{name}/json", f"container {name}: cannot inspect"
-        )
-        return result
+    def _inspect(self, name: str) -> Mapping[str, Any]:
+        found: Mapping[str, Any] = self._on(
+            Subject("container", name), "get", "/json", "cannot inspect"
+        ).json()
+        return found
+
+    def inspect_container(self, name: str) -> ContainerDetails:
+        return convert.container_details(self._inspect(name))
 
     def container_state(self, name: str) -> ContainerState:
-        return convert.container_state(self.inspect_container(name))
+        return convert.container_state(self._inspect(name))
 
     def run_healthcheck(self, name: str) -> HealthResult:
-        what = f"container {name}: cannot run its healthcheck"
+        about = Subject("container", name)
         try:
-            run = self._json("get", f"/containers/{name}/healthcheck", what)
+            run = self._on(about, "get", "/healthcheck", "cannot run its healthcheck").json()
         except RuntimeOperationError as error:
             # Podman answers a check that outran its timeout with an error, yet records it as
             # one failed run (its docs: "a timeout marks the healthcheck as failed").
@@ -208,7 +200,7 @@ class PodmanRuntime(PodmanImages):
                 raise
             run = {"Status": "unhealthy"}
         # The run answers only pass/fail; streak and status live in the container's state.
-        return convert.health_result(run, self.inspect_container(name))
+        return convert.health_result(run, self._inspect(name))
 
     def logs(
         self,
@@ -228,10 +220,11 @@ class PodmanRuntime(PodmanImages):
         }
         optional = {"tail": tail, "since": since, "until": until}
         params |= {key: value for key, value in optional.items() if value is not None}
-        response = self._request(
+        response = self._on(
+            Subject("container", name),
             "get",
-            f"/containers/{name}/logs",
-            f"container {name}: cannot read logs",
+            "/logs",
+            "cannot read logs",
             params=params,
             stream=True,
             timeout=None,
@@ -251,7 +244,9 @@ class PodmanRuntime(PodmanImages):
         workdir: str = "",
         privileged: bool = False,
     ) -> ExecResult:
-        what = f"container {name}: cannot exec {command[0] if command else ''}".rstrip()
+        about = Subject("container", name)
+        action = f"cannot exec {command[0] if command else ''}".rstrip()
+        what = f"{about}: {action}"
         body = {
             "Cmd": list(command),
             "AttachStdout": True,
@@ -261,7 +256,7 @@ class PodmanRuntime(PodmanImages):
             "WorkingDir": workdir,
             "Privileged": privileged,
         }
-        created = self._json("post", f"/containers/{name}/exec", what, data=json.dumps(body))
+        created = self._on(about, "post", "/exec", action, data=json.dumps(body)).json()
         exec_id = created["Id"]
         start = json.dumps({"Detach": False, "Tty": False})
         response = self._request(
@@ -284,9 +279,7 @@ class PodmanRuntime(PodmanImages):
         return str(raw.get("id", ""))
 
     def remove_network(self, name: str, force: bool = False) -> None:
-        self._request(
-            "delete", f"/networks/{name}", f"network {name}: cannot remove", params={"force": force}
-        )
+        self._on(Subject("network", name), "delete", "", "cannot remove", params={"force": force})
 
     def network_exists(self, name: str) -> bool:
         return self._exists(f"/networks/{name}/exists")
@@ -297,9 +290,7 @@ class PodmanRuntime(PodmanImages):
         return str(raw.get("Name", ""))
 
     def remove_volume(self, name: str, force: bool = False) -> None:
-        self._request(
-            "delete", f"/volumes/{name}", f"volume {name}: cannot remove", params={"force": force}
-        )
+        self._on(Subject("volume", name), "delete", "", "cannot remove", params={"force": force})
 
     def volume_exists(self, name: str) -> bool:
         return self._exists(f"/volumes/{name}/exists")

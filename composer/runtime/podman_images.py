@@ -1,4 +1,4 @@
-"""Images on the Podman API: existence, inspection, pulls and builds."""
+"""Images on the Podman API: existence, inspection, pulls, builds and removal."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from composer.errors import RuntimeOperationError
 from composer.runtime import convert
 from composer.runtime.base import BuildRequest
 from composer.runtime.build_context import build_tar
-from composer.runtime.podman_transport import PodmanTransport
+from composer.runtime.podman_transport import PodmanTransport, Subject
 
 
 class PodmanImages(PodmanTransport):
@@ -30,6 +30,10 @@ class PodmanImages(PodmanTransport):
             return ()
         raw = self._json("get", f"/images/{ref}/json", f'image "{ref}": cannot inspect')
         return convert.image_volumes(raw)
+
+    def remove_image(self, ref: str) -> None:
+        # Podman answers 404 for an unknown image and 409 while a container uses it.
+        self._on(Subject("image", ref), "delete", "", "cannot remove")
 
     def pull_image(self, ref: str) -> str:
         return self._pull(ref, what=f'image "{ref}" is not available locally')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any, NoReturn
 
 import podman
@@ -10,7 +11,7 @@ import requests
 from podman.errors import APIError, PodmanError
 
 from composer import console
-from composer.errors import PodmanUnavailableError, RuntimeOperationError
+from composer.errors import PodmanUnavailableError
 from composer.runtime import convert
 
 
@@ -18,6 +19,19 @@ def _log_request(method: str, path: str, status: int, started: float) -> None:
     # Method, path and status only: request bodies carry environment values (secrets).
     elapsed = (time.monotonic() - started) * 1000
     console.debug(f"podman API: {method.upper()} {path} -> {status} ({elapsed:.0f} ms)")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The object a request is about: a 404 is then NotFoundError(kind, name), a refused
+    removal of something still used InUseError(kind, name)."""
+
+    kind: str  # container, pod, network, volume, image
+    name: str
+
+    def __str__(self) -> str:
+        # Image references hold `/` and `:`, so they are quoted, as Podman quotes them.
+        return f'image "{self.name}"' if self.kind == "image" else f"{self.kind} {self.name}"
 
 
 class PodmanTransport:
@@ -31,7 +45,9 @@ class PodmanTransport:
     def close(self) -> None:
         self._client.close()  # type: ignore[no-untyped-call]
 
-    def _request(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
+    def _request(
+        self, method: str, path: str, what: str, *, about: Subject | None = None, **kwargs: Any
+    ) -> Any:
         """Send one request; turn every failure into a composer error that names `what`."""
         started = time.monotonic()
         try:
@@ -39,7 +55,10 @@ class PodmanTransport:
             _log_request(method, path, response.status_code, started)
             response.raise_for_status()
         except APIError as error:
-            self._fail(what, convert.podman_message(error.explanation, str(error)))
+            said = convert.podman_message(error.explanation, str(error))
+            self._fail(
+                what, said, about=about, status=error.status_code, removing=method == "delete"
+            )
         except requests.exceptions.ConnectionError as error:
             raise PodmanUnavailableError(
                 f"{what}: lost the connection to the Podman service at {self.url}: {error}",
@@ -49,14 +68,19 @@ class PodmanTransport:
             self._fail(what, str(error))
         return response
 
-    def _fail(self, what: str, said: str) -> NoReturn:
-        port = convert.port_in_use(said)
-        if port is not None:
-            raise RuntimeOperationError(
-                f"{what}: port {port} is already in use on the host ({said})",
-                hint="stop what uses that port, or publish the service on another host port",
-            )
-        raise RuntimeOperationError(f"{what}: {said}")
+    def _fail(
+        self,
+        what: str,
+        said: str,
+        *,
+        about: Subject | None = None,
+        status: int | None = None,
+        removing: bool = False,
+    ) -> NoReturn:
+        kind, name = (about.kind, about.name) if about is not None else ("", "")
+        raise convert.operation_error(
+            what, said, kind=kind, name=name, status=status, removing=removing
+        )
 
     def _exists(self, path: str, found: int = 204) -> bool:
         started = time.monotonic()
@@ -71,3 +95,8 @@ class PodmanTransport:
 
     def _json(self, method: str, path: str, what: str, **kwargs: Any) -> Any:
         return self._request(method, path, what, **kwargs).json()
+
+    def _on(self, about: Subject, method: str, suffix: str, action: str, **kwargs: Any) -> Any:
+        """A request at `/<kind>s/<name><suffix>`; its errors say `<about>: <action>`."""
+        path = f"/{about.kind}s/{about.name}{suffix}"
+        return self._request(method, path, f"{about}: {action}", about=about, **kwargs)

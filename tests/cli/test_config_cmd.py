@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from composer import cli
+from tests.cli.conftest import run_cli
 
 COMPOSE = """\
 name: demo
@@ -40,13 +40,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        cli.main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 0
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_cli(capsys, *args)
 
 
 def test_yaml_is_the_default(project: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from composer import cli
+from tests.cli.conftest import exit_code, run_cli
 
 # (case, compose.yaml, the first line of stderr)
 CASES = [
@@ -94,14 +94,9 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
-    try:
-        cli.main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 0
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    return code, captured.err
+    code, out, err = run_cli(capsys, *args)
+    assert out == ""
+    return code, err
 
 
 @pytest.mark.parametrize(("text", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
@@ -143,3 +138,10 @@ def test_invalid_project_name(workdir: Path, capsys: pytest.CaptureFixture[str])
         'error: invalid project name "Bad!": must consist only of lowercase alphanumeric'
         " characters, hyphens, and underscores as well as start with a letter or number",
     )
+
+
+def test_an_exit_code_that_is_not_a_number_fails_the_test() -> None:
+    # sys.exit("text") would print the text and exit 1: the helpers must not read it as 0.
+    with pytest.raises(AssertionError, match="not a number"):
+        exit_code(SystemExit("boom"))
+    assert exit_code(SystemExit(2)) == 2

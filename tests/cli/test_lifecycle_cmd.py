@@ -13,7 +13,8 @@ from composer import cli
 from composer.cli.session import Session
 from composer.plan import labels
 from composer.runtime.base import PodInfo, PublishedPort
-from tests.cli.lifecycle_fakes import FakeRuntime, service_box
+from tests.cli.conftest import run_cli
+from tests.unit.runtime.fakes import FakeRuntime, service_box
 
 COMPOSE = """\
 name: demo
@@ -63,13 +64,7 @@ def demo(fake: FakeRuntime, *, db: str = "running", web: str = "running") -> Fak
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    try:
-        cli.main(["--progress", "plain", *args])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 0
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_cli(capsys, "--progress", "plain", *args)
 
 
 def test_start_goes_in_dependency_order_and_skips_running_ones(

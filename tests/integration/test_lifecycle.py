@@ -56,7 +56,7 @@ def status(podman: Podman, name: str) -> str:
 
 def seconds(stamp: str) -> float:
     """A Podman RFC 3339 timestamp (nanoseconds) as epoch seconds."""
-    from composer.ops.listing import parse_time
+    from composer.ops.commands.listing import parse_time
 
     found = parse_time(stamp)
     assert found is not None, stamp

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from composer.errors import RuntimeOperationError
+from composer.errors import InUseError, NotFoundError, RuntimeOperationError
 from composer.runtime import socket as podman_socket
 from composer.runtime.podman_api import PodmanRuntime
 from composer.specs import (
@@ -167,7 +167,7 @@ def test_ping_and_version(runtime: PodmanRuntime) -> None:
     assert runtime.ping()
     version = runtime.version()
     assert version.version.split(".")[0].isdigit()
-    assert runtime.info()["host"]["ociRuntime"]["name"]
+    assert runtime.info().oci_runtime
 
 
 def test_pod_with_published_port_serves_http_and_hosts_resolve(
@@ -643,6 +643,37 @@ def test_build_image_from_containerfile(
     finally:
         made.cleanup()
         subprocess.run(["podman", "rmi", "--ignore", tag], check=False, capture_output=True)
+
+
+def test_remove_image_refuses_while_a_container_uses_it_and_says_when_it_is_gone(
+    runtime: PodmanRuntime, made: Created, tmp_path: Path
+) -> None:
+    from composer.runtime.base import BuildRequest
+
+    # An image of its own (one name, a new id), so that removing it really removes an image.
+    (tmp_path / "Containerfile").write_text(f"FROM {BUSYBOX}\nLABEL test={made.prefix}\n")
+    tag = f"localhost/{made.prefix}-rmi:latest"
+    try:
+        runtime.build_image(BuildRequest(context=tmp_path, tag=tag, labels=made.label))
+        spec = container(made, "user", image=tag, command=("true",))
+        runtime.create_container(spec)
+        with pytest.raises(InUseError) as busy:
+            runtime.remove_image(tag)
+        assert (busy.value.kind, busy.value.name) == ("image", tag)
+        assert busy.value.message.startswith(f'image "{tag}": cannot remove: ')
+        assert runtime.image_exists(tag)
+        runtime.remove_container(spec.name, force=True)
+        runtime.remove_image(tag)
+        assert not runtime.image_exists(tag)
+        with pytest.raises(NotFoundError) as gone:
+            runtime.remove_image(tag)
+        assert (gone.value.kind, gone.value.name) == ("image", tag)
+        with pytest.raises(NotFoundError) as no_container:
+            runtime.inspect_container(spec.name)
+        assert no_container.value.message.startswith(f"container {spec.name}: cannot inspect: ")
+    finally:
+        made.cleanup()
+        subprocess.run(["podman", "rmi", "--ignore", "--force", tag], check=False)
 
 
 def _service_running(sock: Path) -> bool:

@@ -214,3 +214,20 @@ def test_inline_and_outside_containerfiles_build_without_touching_the_project(
         composer("down", cwd=tmp_path)
     finally:
         root_podman("rmi", "--ignore", "--force", *images, check=False)
+
+
+def test_down_rmi_local_removes_the_built_image_and_keeps_pulled_ones(
+    composer: Composer,
+    root_podman: Podman,
+    busybox_image: str,
+    built_image: str,
+    tmp_path: Path,
+    free_port: Callable[[], int],
+) -> None:
+    write_project(tmp_path, busybox_image, free_port(), "x", "Containerfile")
+    composer("up", "-d", "--wait", cwd=tmp_path)
+    assert image_id(root_podman, built_image)
+    down = composer("--progress", "plain", "down", "--rmi", "local", cwd=tmp_path)
+    assert "Removed" in " ".join(line for line in down.stderr.splitlines() if "Image" in line)
+    assert not image_id(root_podman, built_image)  # through the API: no `podman rmi`
+    assert image_id(root_podman, busybox_image)  # the base image is no image of the project

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from composer.errors import ComposerError, ConfigError, Problem
+from composer.errors import ConfigError, NoComposeFileError, Problem
 from composer.loader.context import Discovery, LoadOptions
 from composer.loader.read.dotenv import load_project_env_files
 from composer.loader.read.files import display_name
@@ -123,7 +123,7 @@ def search_upwards(start: str, warnings: list[str]) -> list[str]:
             return [found, override] if override else [found]
         parent = os.path.dirname(directory)
         if parent == directory:
-            raise ComposerError(NOT_FOUND)
+            raise NoComposeFileError(NOT_FOUND)
         directory = parent
 
 

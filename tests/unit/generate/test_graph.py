@@ -17,7 +17,7 @@ from composer.generate.graph_text import render_text
 from composer.loader.context import LoadOptions
 from composer.loader.pipeline import load
 from composer.model import Project
-from composer.ops.graphviz import render_with_dot
+from composer.ops.steps.graphviz import render_with_dot
 from tests.ci import in_ci
 from tests.unit.generate.conftest import HERE, REPO, load_project
 from tests.unit.generate.golden import check_golden

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from composer.ops.up import run_interruptibly
+from composer.ops.interrupt import run_interruptibly
 from composer.progress import Progress
 
 

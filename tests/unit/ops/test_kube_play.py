@@ -18,7 +18,7 @@ from composer.generate.kube import kube_manifests
 from composer.generate.kube_context import KubeOptions
 from composer.loader.context import LoadOptions
 from composer.loader.pipeline import load
-from composer.ops.kube_play import KubePlay, PodmanCli
+from composer.ops.commands.kube_play import KubePlay, PodmanCli
 from composer.plan.translate import plan_project
 
 COMPOSE = """

@@ -386,7 +386,7 @@ def test_recreated_specs_carry_the_new_hash(project: ProjectLoader) -> None:
 
 
 def test_the_nothing_to_do_line_names_what_no_recreate_kept(project: ProjectLoader) -> None:
-    from composer.ops.up import nothing_to_do
+    from composer.ops.commands.up import nothing_to_do
 
     plan = make_plan(project)
     same = converge(plan, running(plan), current_pod(plan))

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from composer.cli.session import GlobalOptions, Session
-from composer.cli.up_cmd import dry_run, prepare
 from composer.errors import PodmanUnavailableError
-from composer.ops.up import UpOptions
+from composer.ops.commands.up_plan import UpOptions, dry_run, prepare
 from composer.plan.start_levels import start_levels, start_order_lines
 from composer.runtime.base import Runtime
 
@@ -50,7 +49,9 @@ def test_dry_run_prints_the_levels_first(
         "services:\n  web: {image: a, depends_on: [db]}\n  db: {image: b}\n"
     )
     session = NoPodman(GlobalOptions(project_name="lv"), environ={}, cwd=str(tmp_path))
-    dry_run(session, prepare(session, (), {}), UpOptions())
+    options = UpOptions()
+    prepared = prepare(session.load().model(), options, pod_mode=None, environ={})
+    dry_run(session.runtime, prepared, options, podman_url=None)
     out = capsys.readouterr().out.splitlines()
     assert out[:3] == [
         "# start order (each level starts once what it needs from the levels above is up):",

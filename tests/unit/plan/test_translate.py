@@ -168,6 +168,27 @@ def test_image_id_label(project: ProjectLoader) -> None:
     assert spec.labels[labels.IMAGE] == "sha256:abc"
 
 
+def test_image_ids_added_to_a_plan_make_the_same_plan_as_planning_with_them(
+    project: ProjectLoader,
+) -> None:
+    model = project(
+        "services:\n"
+        "  web: {image: web, labels: {com.docker.compose.image: mine, z: '1'}, scale: 2}\n"
+        "  db: {image: db, depends_on: [web]}\n"
+        "  tool: {build: .}\n"
+    )
+    ids = {"web": "sha256:w", "tool": "sha256:t", "db": ""}
+    planned = plan_project(model, pod_mode="shared", image_ids=ids)
+    added = plan_project(model, pod_mode="shared").with_image_ids(ids)
+    assert added == planned
+    # the same labels in the same order: what Podman gets is the same, byte for byte
+    for service, specs in planned.containers.items():
+        for mine, theirs in zip(added.containers[service], specs, strict=True):
+            assert list(mine.labels.items()) == list(theirs.labels.items())
+    assert added.containers["web"][1].labels[labels.IMAGE] == "sha256:w"
+    assert labels.IMAGE not in added.containers["db"][0].labels
+
+
 def test_built_image_name(project: ProjectLoader) -> None:
     spec = web(project, "services:\n  web: {build: .}\n")
     assert spec.image == "demo-web"

@@ -1,0 +1,1 @@
+"""One operation per command (`up`, `down`, `start`, `ps`, ...): the whole command on a Runtime."""

@@ -1,0 +1,1 @@
+"""What commands do to the host: containers, the pod, networks and volumes, images and hooks."""

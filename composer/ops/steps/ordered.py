@@ -1,0 +1,81 @@
+"""A project's containers stopped or removed dependents first: the executor's graph in reverse."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Iterator, Mapping
+
+from composer.execute import Edge, run_graph
+from composer.model import Project
+from composer.ops.results import raise_failures
+from composer.ops.state import ObservedState
+from composer.ops.steps.containers import ContainerSteps
+from composer.ops.steps.hooks import services_of_plan
+from composer.plan import labels
+from composer.plan.translate import ProjectPlan
+from composer.progress import Progress
+from composer.runtime.base import Runtime
+
+
+def needs_of(project: Project) -> dict[str, list[str]]:
+    """service -> the services it needs, from the model."""
+    return {
+        name: [dep.service for dep in service.dependencies()]
+        for name, service in project.services.items()
+    }
+
+
+def remove_in_order(
+    steps: ContainerSteps,
+    needs: Mapping[str, Collection[str]],
+    observed: ObservedState,
+    names: list[str],
+    limit: int | None,
+    *,
+    volumes: bool = False,
+) -> None:
+    """Stop and remove containers, dependents first (the executor, in reverse).
+
+    `needs` maps a service to the services it needs; containers are matched by service label.
+    """
+    info = {c.name: c for c in observed.containers if c.name in names}
+    by_service: dict[str, list[str]] = {}
+    for name, record in info.items():
+        by_service.setdefault(record.labels.get(labels.SERVICE, ""), []).append(name)
+
+    def edges(name: str) -> Iterator[Edge[str]]:
+        for service in needs.get(info[name].labels.get(labels.SERVICE, ""), ()):
+            for target in by_service.get(service, []):
+                yield Edge(target)
+
+    def work(name: str) -> None:
+        steps.remove(name, state=info[name].state, volumes=volumes)
+
+    results = run_graph(list(info), edges, work, limit=limit, reverse=True)
+    raise_failures(results)
+
+
+def stop_project(
+    runtime: Runtime,
+    project: Project,
+    plan: ProjectPlan,
+    services: Iterable[str],
+    progress: Progress,
+    *,
+    force: bool = False,
+    timeout: int | None = None,
+) -> None:
+    """Stop (or kill) the services' running containers, dependents first."""
+    steps = ContainerSteps(runtime, progress, timeout, services=services_of_plan(project, plan))
+    chosen = [s for s in services if s in plan.containers]
+
+    def needs(service: str) -> list[Edge[str]]:
+        return [Edge(dep.service) for dep in project.services[service].dependencies()]
+
+    def work(service: str) -> None:
+        for spec in plan.containers[service]:
+            if not runtime.container_exists(spec.name):
+                continue
+            if runtime.container_state(spec.name).running:
+                (steps.kill if force else steps.stop)(spec.name)
+
+    run_graph(chosen, needs, work, reverse=True)

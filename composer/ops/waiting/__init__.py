@@ -1,0 +1,1 @@
+"""What commands wait for: dependency conditions, healthchecks composer runs itself, `--wait`."""
