@@ -201,7 +201,6 @@ def _identity(spec: ContainerSpec) -> Argv:
         *optional("--user", spec.user),
         *repeated("--group-add", spec.group_add),
         *optional("--hostname", spec.hostname),
-        *optional("--domainname", spec.domainname),
     ]
 
 
@@ -213,7 +212,8 @@ def _privileges(spec: ContainerSpec) -> Argv:
         *repeated("--device", [device(d) for d in spec.devices]),
         *repeated("--security-opt", spec.security_opt),
         *switch("--read-only", spec.read_only),
-        *pairs("--sysctl", spec.sysctls),
+        # Podman's CLI has no --domainname; the UTS sysctl is what the API is given too.
+        *pairs("--sysctl", sysctls(spec)),
         *optional("--userns", spec.userns),
         *optional("--ipc", spec.ipc),
         *optional("--pid", spec.pid),
@@ -242,6 +242,12 @@ def _process(spec: ContainerSpec) -> Argv:
         *pairs("--log-opt", spec.logging.options),
         *resources(spec.resources),
     ]
+
+
+def sysctls(spec: ContainerSpec) -> dict[str, str]:
+    """The container's sysctls, `domainname` as kernel.domainname (as specgen sends it)."""
+    domain = {"kernel.domainname": spec.domainname} if spec.domainname else {}
+    return {**domain, **spec.sysctls}
 
 
 def _storage(spec: ContainerSpec) -> Argv:

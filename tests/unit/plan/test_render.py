@@ -247,10 +247,11 @@ def test_container_argv_covers_every_setting() -> None:
     )
     assert shlex.join(create_argv(spec)) == (
         "podman create --name x-web-1 --pod pod_x --label k=v --annotation a=b -e A=1 -e B=2 "
-        "--workdir /srv --user 1000 --group-add audio --hostname web --domainname example.org "
+        "--workdir /srv --user 1000 --group-add audio --hostname web "
         "--cap-add NET_ADMIN --cap-drop MKNOD --privileged --device /dev/fuse "
         "--device /dev/sda:/dev/xvda:r --security-opt label=disable --read-only "
-        "--sysctl net.core.somaxconn=1024 --userns keep-id --ipc shareable "
+        "--sysctl kernel.domainname=example.org --sysctl net.core.somaxconn=1024 "
+        "--userns keep-id --ipc shareable "
         "--pid container:x-db-1 --init --tty --interactive --ulimit nofile=1024:2048 "
         "--shm-size 67108864 --stop-signal SIGQUIT --stop-timeout 0 --restart on-failure:3 "
         '--health-cmd \'["CMD", "true"]\' --health-interval 10s --health-timeout 1.5s '
