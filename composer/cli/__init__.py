@@ -104,6 +104,7 @@ def _register() -> None:
         lifecycle_cmd,
         logs_cmd,
         ps_cmd,
+        systemd_cmd,
         up_cmd,
         version_cmd,
     )
@@ -117,6 +118,7 @@ def _register() -> None:
         lifecycle_cmd,
         ps_cmd,
         logs_cmd,
+        systemd_cmd,
     ):
         module.register(app)
 
