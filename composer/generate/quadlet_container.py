@@ -24,6 +24,7 @@ from composer.generate.unit_text import Section, quote_word, quoted_words
 from composer.plan.render_container import (
     create_argv,
     device,
+    health_command,
     mount,
     network,
     publish,
@@ -73,8 +74,7 @@ def _health(section: Section, spec: ContainerSpec) -> None:
     if check.disabled:
         section.add("HealthCmd", "none")
         return
-    shell = check.test[:1] == ("CMD-SHELL",) and len(check.test) == 2
-    section.add("HealthCmd", raw(check.test[1] if shell else json.dumps(list(check.test))))
+    section.add("HealthCmd", raw(health_command(check.test)))
     for key, value in (
         ("HealthInterval", check.interval),
         ("HealthTimeout", check.timeout),

@@ -115,15 +115,28 @@ def _mount_option(spec: MountSpec) -> str:
     return ",".join(fields + list(spec.options))
 
 
+def health_command(test: tuple[str, ...]) -> str:
+    """The `--health-cmd` value Podman's CLI reads back as `test`.
+
+    Podman (4.3) splits a JSON array that starts with "CMD" at every space, so an exec test
+    is given as the JSON array of its arguments alone (Podman puts CMD back), or as
+    `CMD arg` for a single argument without spaces; a CMD-SHELL test as its command line.
+    """
+    if test[:1] == ("CMD-SHELL",) and len(test) == 2:
+        return test[1]
+    args = list(test[1:]) if test[:1] == ("CMD",) else list(test)
+    if len(args) == 1 and args[0] and not any(char.isspace() for char in args[0]):
+        return f"CMD {args[0]}"
+    return json.dumps(args)
+
+
 def healthcheck(check: HealthcheckSpec | None) -> Argv:
-    """`--health-*` flags; a CMD test as a JSON array, a CMD-SHELL test as its command line."""
+    """`--health-*` flags for the container's healthcheck (`--no-healthcheck` to disable)."""
     if check is None:
         return []
     if check.disabled:
         return ["--no-healthcheck"]
-    is_shell = check.test[:1] == ("CMD-SHELL",) and len(check.test) == 2
-    command = check.test[1] if is_shell else json.dumps(list(check.test))
-    argv = ["--health-cmd", command]
+    argv = ["--health-cmd", health_command(check.test)]
     for flag, value in (
         ("--health-interval", check.interval),
         ("--health-timeout", check.timeout),
