@@ -8,6 +8,7 @@ units create networks and volumes, and `<project>.target` wants them all.
 
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass, replace
 
 from composer.generate.systemd_model import (
@@ -170,8 +171,22 @@ def container_unit(container: ContainerUnit, project: SystemdProject, host: Host
     if container.oneshot:
         service.add("Type", "oneshot").add("RemainAfterExit", "yes")
     else:
+        service.add("SuccessExitStatus", " ".join(stopped_statuses(container.spec.stop_signal)))
         service.add("Type", "notify").add("NotifyAccess", "all")
     return file
+
+
+def stopped_statuses(stop_signal: str) -> list[str]:
+    """Exit codes of a container its stop signal ended (128 + signal): a stop, not a failure."""
+    codes = [128 + signal.SIGTERM]
+    name = stop_signal.upper()
+    number = int(name) if name.isdigit() else None
+    if number is None and name:
+        found = getattr(signal, name if name.startswith("SIG") else f"SIG{name}", None)
+        number = int(found) if isinstance(found, signal.Signals) else None
+    if number:
+        codes.append(128 + number)
+    return [str(code) for code in dict.fromkeys(codes)]
 
 
 def _dependencies(unit: Section, container: ContainerUnit, project: SystemdProject) -> None:
