@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from composer.errors import ComposerError, ConfigError, Problem
 from composer.generate.quadlet_container import ContainerKeys, container_section, raw
@@ -35,8 +36,11 @@ from composer.generate.systemd_units import (
     STOP_MARGIN,
     Host,
     bind_sources,
+    dependencies,
     health_wait_line,
     hook_line,
+    start_limit,
+    stopped_statuses,
     target_unit,
 )
 from composer.generate.unit_text import Section, UnitFile, escape_value, exec_line, quoted_words
@@ -126,15 +130,15 @@ class QuadletWriter:
     def _member_of(self, unit: Section) -> None:
         unit.add("PartOf", self.project.target).add("Before", self.project.target)
 
-    def _named(self, kind: str, key: str) -> bool:
+    def _named(self, kind: str, key: str, file: UnitFile) -> bool:
         if self.version >= NAMES_SINCE:
             return True
         self.problems.append(
             self.locate(
                 (f"{kind}s", key),
                 f"Quadlet of Podman {version_text(self.version)} names the {kind} "
-                f"systemd-{key}, not what `up` names it ({kind.capitalize()}Name= needs "
-                f"Podman {version_text(NAMES_SINCE)})",
+                f"systemd-{Path(file.name).stem}, not what `up` names it "
+                f"({kind.capitalize()}Name= needs Podman {version_text(NAMES_SINCE)})",
             )
         )
         return False
@@ -144,7 +148,7 @@ class QuadletWriter:
         self._member_of(self._unit_section(file, f"network {network.spec.name}"))
         section = file.section("Network")
         spec = network.spec
-        if self._named("network", network.key):
+        if self._named("network", network.key, file):
             section.add("NetworkName", raw(spec.name))
         if spec.driver != "bridge":
             section.add("Driver", raw(spec.driver))
@@ -168,7 +172,7 @@ class QuadletWriter:
         self._member_of(self._unit_section(file, f"volume {volume.spec.name}"))
         section = file.section("Volume")
         spec = volume.spec
-        if self._named("volume", volume.key):
+        if self._named("volume", volume.key, file):
             section.add("VolumeName", raw(spec.name))
         if spec.driver != "local":
             self._volume_driver(section, volume)
@@ -225,15 +229,9 @@ class QuadletWriter:
         file = UnitFile(name, self.project.project)
         what = f"service {container.service} (container {container.spec.name})"
         unit = self._unit_section(file, what)
-        for needed in (*container.networks, *container.volumes):
-            unit.add("Requires", needed).add("After", needed)
-        for need in container.needs:
-            unit.add("Requires" if need.required else "Wants", need.unit).add("After", need.unit)
-            if need.bound:
-                unit.add("BindsTo", need.unit)
-            if need.restart:
-                unit.add("PartOf", need.unit)
+        dependencies(unit, container, self.project, pod=False)
         self._member_of(unit)
+        start_limit(unit, container)
         extra, image = self._image(container)
         keys = ContainerKeys(self.version, self.locate, container.service)
         pod = self.project.pod
@@ -261,6 +259,8 @@ class QuadletWriter:
             service.add("ExecStop", hook_line(hook, container.spec.name, self.host))
         if container.oneshot:
             service.add("Type", "oneshot").add("RemainAfterExit", "yes")
+        else:
+            service.add("SuccessExitStatus", " ".join(stopped_statuses(container.spec.stop_signal)))
 
     def _image(self, container: ContainerUnit) -> tuple[list[UnitFile], str]:
         """The image, or a `.build` file that makes it (Podman 5.2 and later)."""

@@ -142,9 +142,9 @@ def container_unit(container: ContainerUnit, project: SystemdProject, host: Host
     what = f"service {container.service} (container {container.spec.name})"
     unit = _common_unit(file, project, host, what)
     unit.add("RequiresMountsFor", "%t/containers")
-    _dependencies(unit, container, project)
+    dependencies(unit, container, project)
     _member_of(unit, project)
-    _start_limit(unit, container)
+    start_limit(unit, container)
     service = file.section("Service").add("Environment", "PODMAN_SYSTEMD_UNIT=%n")
     restart = {"no": "no", "on-failure": "on-failure"}.get(container.restart.policy, "always")
     service.add("Restart", restart)
@@ -189,8 +189,11 @@ def stopped_statuses(stop_signal: str) -> list[str]:
     return [str(code) for code in dict.fromkeys(codes)]
 
 
-def _dependencies(unit: Section, container: ContainerUnit, project: SystemdProject) -> None:
-    if project.pod is not None and container.spec.pod:
+def dependencies(
+    unit: Section, container: ContainerUnit, project: SystemdProject, *, pod: bool = True
+) -> None:
+    """Requires/Wants/After the units it needs; bound to the pod (Quadlet's Pod= does that)."""
+    if pod and project.pod is not None and container.spec.pod:
         unit.add("BindsTo", project.pod.unit).add("After", project.pod.unit)
     for needed in (*container.networks, *container.volumes):
         unit.add("Requires", needed).add("After", needed)
@@ -202,7 +205,7 @@ def _dependencies(unit: Section, container: ContainerUnit, project: SystemdProje
             unit.add("PartOf", need.unit)
 
 
-def _start_limit(unit: Section, container: ContainerUnit) -> None:
+def start_limit(unit: Section, container: ContainerUnit) -> None:
     """`on-failure:N`: at most N restarts (systemd counts the first start too)."""
     retries = container.restart.max_retries
     if container.restart.policy == "on-failure" and retries:

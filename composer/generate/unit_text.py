@@ -60,9 +60,11 @@ def exec_line(head: Sequence[Word], options: Sequence[Word] = (), tail: Sequence
 
     Line breaks are only for reading: systemd joins continuation lines into one command.
     """
-    lines = [head, *group_options(options)]
-    if tail:
-        lines.append(tail)
+    lines = [list(head), *group_options(options)]
+    if tail and options:
+        lines.append(list(tail))
+    elif tail:
+        lines[0] += tail
     return _CONTINUATION.join(" ".join(quote_word(word) for word in line) for line in lines)
 
 

@@ -66,11 +66,11 @@ def generate(
     project = loaded.model()
     for name in services:
         project.service(name)
-    pod_mode = resolve_pod_mode(project, flag=pod_mode_flag, environ=environ)
-    plan = plan_project(project, pod_mode=pod_mode)
     problems = content_refusals(project, loaded.sources.problem, fmt)
     if problems:
         raise ConfigError(problems, hint=BY_PATH_HINT)
+    pod_mode = resolve_pod_mode(project, flag=pod_mode_flag, environ=environ)
+    plan = plan_project(project, pod_mode=pod_mode)
     unresolved = load_quietly(resolve_environment=False, **select)
     env_files = env_files_of(
         unresolved.data.get("services") or {},

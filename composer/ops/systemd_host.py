@@ -9,14 +9,12 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
 
 from composer.errors import ComposerError
 from composer.generate.systemd_model import Scope, Version
 from composer.generate.systemd_units import Host
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)(?:\.\d+)?(?:[-+~].*)?$")
-Which = Callable[[str], str | None]
 
 
 def parse_version(text: str, source: str = "--podman-version") -> Version:
@@ -43,9 +41,12 @@ def podman_version(podman: str) -> Version:
     return parse_version(done.stdout, "Podman version")
 
 
-def resolve_host(
-    scope: Scope, version_flag: str | None, which: Which = shutil.which
-) -> tuple[Host, Version]:
+def which(name: str) -> str | None:
+    """The absolute path of a binary on PATH (tests replace this)."""
+    return shutil.which(name)
+
+
+def resolve_host(scope: Scope, version_flag: str | None) -> tuple[Host, Version]:
     """The binaries (absolute) and the Podman version the files are written for."""
     paths = {name: which(name) for name in ("podman", "rm", "sh", "sleep", "mkdir")}
     missing = [name for name, path in paths.items() if not path]

@@ -1,0 +1,64 @@
+"""Helpers for the `composer systemd` tests: generate a project's files without the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from composer.generate.systemd_model import Version
+from composer.generate.systemd_units import Host
+from composer.generate.unit_text import UnitFile
+from composer.loader.context import LoadOptions
+from composer.loader.pipeline import LoadedProject, load
+from composer.ops.systemd_files import Generated, generate
+
+REPO = Path(__file__).resolve().parents[3]
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "systemd"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "systemd"
+GOGS = REPO / "examples" / "gogs-postgres"
+
+
+def host(version: Version = (4, 3), scope: str = "system") -> Host:
+    """Fixed binary paths, so that golden files do not depend on the machine."""
+    return Host(
+        podman="/usr/bin/podman",
+        rm="/usr/bin/rm",
+        sh="/usr/bin/sh",
+        sleep="/usr/bin/sleep",
+        mkdir="/usr/bin/mkdir",
+        scope="user" if scope == "user" else "system",
+        podman_version=version,
+    )
+
+
+def generate_files(
+    directory: Path,
+    *,
+    files: tuple[str, ...] = ("compose.yaml",),
+    fmt: str = "units",
+    version: Version = (4, 3),
+    project: str | None = None,
+    services: tuple[str, ...] = (),
+    pod_mode: str | None = None,
+    scope: str = "system",
+) -> Generated:
+    environ = {"COMPOSE_PROJECT_NAME": project} if project else {}
+    base = LoadOptions(cwd=str(directory), environ=environ, files=files)
+
+    def loader(**overrides: Any) -> LoadedProject:
+        from dataclasses import replace
+
+        return load(replace(base, **overrides))
+
+    return generate(loader, loader, services, fmt, host(version, scope), pod_mode, environ)
+
+
+def texts(files: list[UnitFile], *replacements: tuple[str, str]) -> dict[str, str]:
+    """Each file's text by name, with machine-specific paths replaced by placeholders."""
+    found = {}
+    for file in files:
+        text = file.text()
+        for old, new in replacements:
+            text = text.replace(old, new)
+        found[file.name] = text
+    return found
