@@ -113,7 +113,6 @@ RULES: tuple[KeyRule, ...] = (
         ("devices",),
         _lines("AddDevice", lambda c: [raw(device(d)) for d in c.devices]),
     ),
-    KeyRule("ReadOnly", ("read_only",), _lines("ReadOnly", lambda c: ["true"])),
     KeyRule("RunInit", ("init",), _lines("RunInit", lambda c: ["true"])),
     KeyRule("Sysctl", ("sysctls", "domainname"), _lines("Sysctl", lambda c: _pairs(sysctls(c)))),
     KeyRule("UserNS", ("userns",), _lines("UserNS", lambda c: [raw(c.userns)])),

@@ -31,7 +31,6 @@ CONTAINER_KEYS: dict[str, Version] = {
     "AddCapability": (4, 4),
     "DropCapability": (4, 4),
     "AddDevice": (4, 4),
-    "ReadOnly": (4, 4),
     "RunInit": (4, 4),
     "User": (4, 4),
     "Group": (4, 4),

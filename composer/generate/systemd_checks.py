@@ -47,6 +47,19 @@ def content_refusals(project: Project, locate: Locate, fmt: str) -> list[Problem
     return problems
 
 
+def cli_refusals(project: Project, locate: Locate) -> list[Problem]:
+    """Settings the podman CLI cannot pass, so neither units nor Quadlet files can."""
+    return [
+        locate(
+            ("services", name, "domainname"),
+            "the podman CLI cannot set it (it has no --domainname and refuses --sysctl "
+            "kernel.domainname), so a unit cannot; only `composer up` (the API) applies it",
+        )
+        for name, service in sorted(project.services.items())
+        if service.domainname and service.scale > 0
+    ]
+
+
 def _problem(
     locate: Locate, service: str, kind: str, index: int, key: str, source: str, fmt: str
 ) -> Problem:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from composer.errors import ConfigError
 from composer.generate.quadlet import QuadletWriter
-from composer.generate.systemd_checks import BY_PATH_HINT, content_refusals
+from composer.generate.systemd_checks import BY_PATH_HINT, cli_refusals, content_refusals
 from composer.generate.systemd_env import env_files_of
 from composer.generate.systemd_model import systemd_project
 from composer.generate.systemd_units import Host, write_units
@@ -69,6 +69,9 @@ def generate(
     problems = content_refusals(project, loaded.sources.problem, fmt)
     if problems:
         raise ConfigError(problems, hint=BY_PATH_HINT)
+    refused = cli_refusals(project, loaded.sources.problem)
+    if refused:
+        raise ConfigError(refused)
     pod_mode = resolve_pod_mode(project, flag=pod_mode_flag, environ=environ)
     plan = plan_project(project, pod_mode=pod_mode)
     unresolved = load_quietly(resolve_environment=False, **select)

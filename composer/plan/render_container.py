@@ -224,8 +224,11 @@ def _privileges(spec: ContainerSpec) -> Argv:
         *switch("--privileged", spec.privileged),
         *repeated("--device", [device(d) for d in spec.devices]),
         *repeated("--security-opt", spec.security_opt),
-        *switch("--read-only", spec.read_only),
-        # Podman's CLI has no --domainname; the UTS sysctl is what the API is given too.
+        # The CLI adds tmpfs on /tmp, /var/tmp and /run to a read-only container; the API
+        # (and docker) does not.
+        *(["--read-only", "--read-only-tmpfs=false"] if spec.read_only else []),
+        # Podman's CLI has no --domainname: this is what the API is given (the CLI refuses
+        # kernel.domainname, so `composer systemd` refuses domainname).
         *pairs("--sysctl", sysctls(spec)),
         *optional("--userns", spec.userns),
         *optional("--ipc", spec.ipc),

@@ -244,3 +244,14 @@ def test_selected_services_bring_their_dependencies(tmp_path: Path) -> None:
     names = sorted(file.name for file in generated.files)
     assert "p-db.service" in names
     assert "p-other.service" not in names
+
+
+def test_domainname_is_refused_as_the_cli_cannot_set_it(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text("services:\n  web:\n    image: w\n    domainname: x.y\n")
+    with pytest.raises(ConfigError) as raised:
+        generate_files(tmp_path, project="p")
+    assert raised.value.message == (
+        "compose.yaml:4: services.web.domainname: the podman CLI cannot set it (it has no "
+        "--domainname and refuses --sysctl kernel.domainname), so a unit cannot; only "
+        "`composer up` (the API) applies it"
+    )

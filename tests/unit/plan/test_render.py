@@ -250,6 +250,7 @@ def test_container_argv_covers_every_setting() -> None:
         "--workdir /srv --user 1000 --group-add audio --hostname web "
         "--cap-add NET_ADMIN --cap-drop MKNOD --privileged --device /dev/fuse "
         "--device /dev/sda:/dev/xvda:r --security-opt label=disable --read-only "
+        "--read-only-tmpfs=false "
         "--sysctl kernel.domainname=example.org --sysctl net.core.somaxconn=1024 "
         "--userns keep-id --ipc shareable "
         "--pid container:x-db-1 --init --tty --interactive --ulimit nofile=1024:2048 "
