@@ -202,7 +202,11 @@ def _remove(session: Session, scope: Scope, dirs: InstallDirs) -> None:
         )
     running = installer.systemd_running(scope, session.environ)
     if running:
-        installer.systemctl(scope, "disable", "--now", f"{project}.target")
+        # `stop` with every unit named waits until all have stopped (stopping the target
+        # alone returns at once), so no unit loses its file while it still runs.
+        units = sorted({installer.service_name(path.name) for path in found})
+        installer.systemctl(scope, "stop", *units)
+        installer.systemctl(scope, "disable", f"{project}.target")
     for path in found:
         path.unlink()
         console.out(f"removed {path}")

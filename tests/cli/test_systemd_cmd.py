@@ -235,9 +235,13 @@ def test_install_enable_and_remove_with_systemd(
     code, out, _ = run(capsys, "-p", "demo", "systemd", "--remove")
     assert code == 0
     assert calls == [
-        ["systemctl", "disable", "--now", "demo.target"],
+        [
+            "systemctl", "stop", "demo-default-network.service", "demo-pod.service",
+            "demo-web.service", "demo.target",
+        ],
+        ["systemctl", "disable", "demo.target"],
         ["systemctl", "daemon-reload"],
-    ]
+    ]  # fmt: skip
     assert sorted(p.name for p in install_root.units.iterdir()) == ["unrelated.service"]
     code, _, err = run(capsys, "-p", "demo", "systemd", "--remove")
     assert code == 1

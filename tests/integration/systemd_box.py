@@ -32,9 +32,15 @@ def host_cgroups() -> tuple[list[str], list[str]]:
     return mounts, sorted(os.listdir("/sys/fs/cgroup"))
 
 
-def box_argv(name: str, project: str, ports: list[int]) -> list[str]:
-    """`podman run` for the systemd container (the recipe docs/development.md gives)."""
+def box_argv(
+    name: str, project: str, ports: list[int], read_only: tuple[Path, ...] = ()
+) -> list[str]:
+    """`podman run` for the systemd container (the recipe docs/development.md gives).
+
+    `read_only` directories of the host appear at the same paths, read-only (the checkout).
+    """
     published = [arg for port in ports for arg in ("-p", f"127.0.0.1:{port}:{port}")]
+    published += [arg for path in read_only for arg in ("-v", f"{path}:{path}:ro")]
     return [
         "podman", "run", "--detach", "--name", name,
         # the project's label: the project_name fixture removes the box if a test leaks it
@@ -61,6 +67,11 @@ class SystemdBox:
 
     def systemctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return self.exec("systemctl", "--no-pager", *args, check=check)
+
+    def reboot(self) -> None:
+        """Stop the container (systemd shuts down as on a reboot) and start it again."""
+        self.podman("restart", "--time", "120", self.name, timeout=300)
+        self.wait_running()
 
     def wait_running(self) -> None:
         deadline = time.monotonic() + BOOT_TIMEOUT
@@ -103,8 +114,10 @@ class SystemdBox:
         return states
 
 
-def start_box(podman: Podman, name: str, project: str, ports: list[int]) -> SystemdBox:
-    run(box_argv(name, project, ports))
+def start_box(
+    podman: Podman, name: str, project: str, ports: list[int], read_only: tuple[Path, ...] = ()
+) -> SystemdBox:
+    run(box_argv(name, project, ports, read_only))
     box = SystemdBox(name, podman)
     box.wait_running()
     return box

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -63,6 +64,8 @@ volumes:
   pages: {{}}
 """
 TOKEN = re.compile(r"^(vol|bind)-\d+$")
+REPO = Path(__file__).resolve().parents[2]
+COMPOSER = Path(sys.executable).parent / "composer"
 
 
 @pytest.fixture
@@ -84,14 +87,15 @@ def project_dir() -> Iterator[Path]:
 
 @pytest.fixture
 def systemd_box(
-    root_podman: Podman, project_name: str, free_port: Callable[[], int], tmp_path: Path
+    root_podman: Podman, project_name: str, free_port: Callable[[], int]
 ) -> Iterator[tuple[SystemdBox, int]]:
+    """The box, with the checkout (and its .venv) read-only at the same path."""
     if not root_podman.image_exists(SYSTEMD_IMAGE):
         missing(f"image {SYSTEMD_IMAGE} is missing")
     port = free_port()
     name = f"composer-systemd-box-{uuid.uuid4().hex[:8]}"
     try:
-        box = start_box(root_podman, name, project_name, [port])
+        box = start_box(root_podman, name, project_name, [port], read_only=(REPO,))
         yield box, port
     finally:
         remove_box(root_podman, name)
@@ -161,3 +165,35 @@ def assert_started_after_healthy(box: SystemdBox, dependent: str, dependency: st
     passes = [when(entry["End"]) for entry in log if entry["ExitCode"] == 0]
     assert passes, log
     assert min(passes) <= started, (passes, started)
+
+
+def test_install_enable_survives_a_reboot_and_remove_undoes_it(
+    cgroups_unchanged: None,
+    systemd_box: tuple[SystemdBox, int],
+    project_name: str,
+    project_dir: Path,
+    busybox_image: str,
+    http_get: Callable[..., str],
+    tmp_path: Path,
+) -> None:
+    """`composer systemd --install --enable` in the box, as root there: at boot it comes back."""
+    box, port = systemd_box
+    (project_dir / "compose.yaml").write_text(COMPOSE.format(image=busybox_image, port=port))
+    box.load_image(busybox_image, tmp_path)
+    box.copy_in(project_dir, str(project_dir))
+    composer = ["sh", "-c", f'cd "{project_dir}" && exec "{COMPOSER}" -p {project_name} "$@"', "-"]
+    done = box.exec(*composer, "systemd", "--install", "--enable")
+    assert done.stdout.splitlines()[-1] == f"enabled and started {project_name}.target"
+    first = tokens(http_get, port)
+
+    box.reboot()  # systemd stops everything, boots again and starts the enabled target
+    assert tokens(http_get, port) == first
+
+    units = project_units(box, project_name)
+    removed = box.exec(*composer, "systemd", "--remove").stdout.splitlines()
+    assert len(removed) == len(units) + 1  # the services and the target
+    box.wait_inactive(units)
+    assert running_objects(box, project_name) == []
+    assert box.exec("sh", "-c", f"ls /etc/systemd/system/{project_name}*", check=False).returncode
+    # only the files and units go: the volume (and its data) stays
+    box.exec("podman", "volume", "exists", f"{project_name}_pages")
