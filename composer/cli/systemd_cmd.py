@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -128,10 +129,31 @@ def _generate(session: Session, flags: SystemdFlags, scope: Scope) -> tuple[str,
         host,
         session.options.pod_mode,
         session.environ,
+        image_volumes=_image_volumes(session),
     )
     for warning in generated.warnings:
         console.warn(warning)
     return generated.project, generated.files
+
+
+def _image_volumes(session: Session) -> Callable[[str], tuple[str, ...] | None] | None:
+    """The local images' VOLUME paths through Podman, asked only when a service needs them."""
+    from composer.errors import PodmanUnavailableError
+
+    state: dict[str, bool] = {"failed": False}
+
+    def volumes(image: str) -> tuple[str, ...] | None:
+        if state["failed"]:
+            return None
+        try:
+            runtime = session.runtime()
+            return runtime.image_volumes(image) if runtime.image_exists(image) else None
+        except PodmanUnavailableError as error:
+            console.warn(f"{error.message}; image volumes are not looked at")
+            state["failed"] = True
+            return None
+
+    return volumes
 
 
 def _write_to(directory: Path, project: str, files: list[UnitFile]) -> None:

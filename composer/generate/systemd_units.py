@@ -31,6 +31,9 @@ STOP_MARGIN = 60
 START_TIMEOUT = 90  # systemd's default start timeout
 DEFAULT_POD_STOP = 10
 WAIT_HEALTHY_SINCE: Version = (4, 6)  # `podman wait --condition=healthy`
+# Before 4.4 Podman stops a container's healthcheck timer with its dependencies, which at
+# shutdown waits for the very unit being stopped (containers/podman#16683, fixed by #16785).
+TIMER_FIX_SINCE: Version = (4, 4)
 CIDFILE = Specifier("%t/%n.ctr-id")
 
 
@@ -43,6 +46,8 @@ class Host:
     sh: str
     sleep: str
     mkdir: str
+    cat: str = "/usr/bin/cat"
+    systemctl: str = "/usr/bin/systemctl"
     scope: Scope = "system"
     podman_version: Version = (4, 3)
 
@@ -164,6 +169,8 @@ def container_unit(container: ContainerUnit, project: SystemdProject, host: Host
     for hook in container.pre_stop:
         service.add("ExecStop", hook_line(hook, container.spec.name, host))
     if not container.oneshot:
+        if host.podman_version < TIMER_FIX_SINCE:
+            service.add("ExecStop", "-" + stop_health_timer_line(host))
         stop = ["--ignore", "--time", str(container.stop_timeout), "--cidfile", CIDFILE]
         service.add("ExecStop", exec_line([host.podman, "stop"], stop))
     remove = ["--ignore", "--force", "--time", str(container.stop_timeout), "--cidfile", CIDFILE]
@@ -235,6 +242,16 @@ def run_argv(container: ContainerUnit, host: Host) -> tuple[list[Word], list[Wor
     for path in container.env_files:
         unit_flags += ["--env-file", path]
     return [host.podman, "run"], [*unit_flags, *options], list(tail)
+
+
+def stop_health_timer_line(host: Host) -> str:
+    """Stop the container's healthcheck timer first, on its own (Podman 4.3's shutdown hang)."""
+    scope = " --user" if host.scope == "user" else ""
+    script = (
+        f"id=$({host.cat} %t/%n.ctr-id) && exec {host.systemctl}{scope} "
+        '--job-mode=ignore-dependencies stop "$id.timer" "$id.service"'
+    )
+    return exec_line([host.sh, "-c"], tail=[Specifier(script)])
 
 
 def health_wait_line(wait: HealthWait, host: Host) -> str:

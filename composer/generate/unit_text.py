@@ -20,7 +20,7 @@ _CONTINUATION = " \\\n    "
 
 
 class Specifier(str):
-    """A word whose `%` specifiers systemd is meant to expand (written as it is)."""
+    """A word whose `%` specifiers systemd is meant to expand (`$` is still escaped)."""
 
     __slots__ = ()
 
@@ -46,9 +46,8 @@ def escape_value(value: str) -> str:
 
 def quote_word(word: Word) -> str:
     """One Exec word: specifiers and variables escaped, quoted when it needs it."""
-    if isinstance(word, Specifier):
-        return str(word)
-    text = word.replace("%", "%%").replace("$", "$$")
+    text = word if isinstance(word, Specifier) else word.replace("%", "%%")
+    text = text.replace("$", "$$")
     if text and all(char in _PLAIN for char in text):
         return text
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from composer.errors import ComposerError
+from composer.errors import ComposerError, RuntimeOperationError
 from composer.model import Service
 from composer.ops import hooks
 from composer.ops.resources import create_host_paths
@@ -143,7 +143,12 @@ class ContainerSteps:
         self._step(name, "Removing", "Removed", self._remove, name, volumes)
 
     def _remove(self, name: str, volumes: bool) -> None:
-        self.runtime.remove_container(name, force=True, volumes=volumes)
+        try:
+            self.runtime.remove_container(name, force=True, volumes=volumes)
+        except RuntimeOperationError:
+            # A container a systemd unit ran (`--rm`) is gone once it has stopped.
+            if self.runtime.container_exists(name):
+                raise
 
 
 def _short(error: ComposerError, name: str) -> str:

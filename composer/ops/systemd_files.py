@@ -7,7 +7,7 @@ the format or Podman version cannot express) happens before any file exists.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,9 +22,12 @@ from composer.generate.unit_text import UnitFile
 if TYPE_CHECKING:
     from composer.loader.pipeline import LoadedProject
     from composer.model import Project
+    from composer.plan.translate import ProjectPlan
 
 FORMATS = ("units", "quadlet")
 Load = Callable[..., "LoadedProject"]
+# The VOLUME paths of a local image; None when the image is not here.
+ImageVolumes = Callable[[str], "tuple[str, ...] | None"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,28 @@ class Generated:
     project: str
     files: list[UnitFile]
     warnings: list[str]
+
+
+def with_image_volumes(
+    plan: ProjectPlan, image_volumes: ImageVolumes | None
+) -> tuple[ProjectPlan, list[str]]:
+    """The plan with `up`'s binds for image volumes inside bind mounts; notes where unknown."""
+    from composer.plan.image_volumes import bind_nested_image_volumes
+
+    notes: list[str] = []
+    containers = {}
+    for service, specs in plan.containers.items():
+        binds = bool(specs) and any(m.type == "bind" for m in specs[0].mounts)
+        found = image_volumes(specs[0].image) if binds and image_volumes else None
+        if binds and found is None:
+            notes.append(
+                f'service "{service}": image {specs[0].image} is not here, so the units cannot '
+                "see whether it declares a VOLUME inside one of the service's bind mounts (up "
+                "binds such a path to the bind's subdirectory); pull or build it and write the "
+                "files again"
+            )
+        containers[service] = tuple(bind_nested_image_volumes(s, found or ()) for s in specs)
+    return replace(plan, containers=containers), notes
 
 
 def build_note(service: str, image: str, project: Project) -> str:
@@ -56,8 +81,13 @@ def generate(
     host: Host,
     pod_mode_flag: str | None,
     environ: dict[str, str],
+    image_volumes: ImageVolumes | None = None,
 ) -> Generated:
-    """The files for `services` (and what they depend on), or every service."""
+    """The files for `services` (and what they depend on), or every service.
+
+    `image_volumes` lets the units bind an image VOLUME inside a bind mount to the bind's own
+    subdirectory, as `up` does (without it, or for an image not here, a warning says so).
+    """
     from composer.plan.podmode import resolve_pod_mode
     from composer.plan.translate import plan_project
 
@@ -73,7 +103,7 @@ def generate(
     if refused:
         raise ConfigError(refused)
     pod_mode = resolve_pod_mode(project, flag=pod_mode_flag, environ=environ)
-    plan = plan_project(project, pod_mode=pod_mode)
+    plan, notes = with_image_volumes(plan_project(project, pod_mode=pod_mode), image_volumes)
     unresolved = load_quietly(resolve_environment=False, **select)
     env_files = env_files_of(
         unresolved.data.get("services") or {},
@@ -82,7 +112,7 @@ def generate(
         _read_text,
     )
     units = systemd_project(plan, project, env_files, podman_version=host.podman_version)
-    warnings = list(units.warnings)
+    warnings = [*notes, *units.warnings]
     if fmt == "quadlet":
         writer = QuadletWriter(units, project, host, loaded.sources.problem)
         files = writer.files()

@@ -48,7 +48,8 @@ def which(name: str) -> str | None:
 
 def resolve_host(scope: Scope, version_flag: str | None) -> tuple[Host, Version]:
     """The binaries (absolute) and the Podman version the files are written for."""
-    paths = {name: which(name) for name in ("podman", "rm", "sh", "sleep", "mkdir")}
+    names = ("podman", "rm", "sh", "sleep", "mkdir", "cat", "systemctl")
+    paths = {name: which(name) for name in names}
     missing = [name for name, path in paths.items() if not path]
     if missing:
         raise ComposerError(
@@ -64,6 +65,8 @@ def resolve_host(scope: Scope, version_flag: str | None) -> tuple[Host, Version]
         sh=str(paths["sh"]),
         sleep=str(paths["sleep"]),
         mkdir=str(paths["mkdir"]),
+        cat=str(paths["cat"]),
+        systemctl=str(paths["systemctl"]),
         scope=scope,
         podman_version=version,
     )

@@ -22,6 +22,7 @@ from tests.integration.conftest import Podman, run
 
 SYSTEMD_IMAGE = "localhost/composer/systemd:bookworm"
 BOOT_TIMEOUT = 90.0
+SHUTDOWN_LIMIT = 45  # the units' own stop timeouts are 70 s: a hang shows beyond this
 
 
 def host_cgroups() -> tuple[list[str], list[str]]:
@@ -53,6 +54,12 @@ def box_argv(
     ]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class BoxUser:
+    name: str
+    uid: int
+
+
 @dataclass
 class SystemdBox:
     """One running systemd container; `sh()` runs a command line in it."""
@@ -65,12 +72,25 @@ class SystemdBox:
     ) -> subprocess.CompletedProcess[str]:
         return self.podman("exec", self.name, *argv, check=check, timeout=timeout)
 
-    def systemctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return self.exec("systemctl", "--no-pager", *args, check=check)
+    def systemctl(
+        self, *args: str, check: bool = True, user: BoxUser | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        scope = ["--user"] if user else []
+        argv = self.as_user(user, "systemctl", *scope, "--no-pager", *args)
+        return self.exec(*argv, check=check)
 
     def reboot(self) -> None:
-        """Stop the container (systemd shuts down as on a reboot) and start it again."""
-        self.podman("restart", "--time", "120", self.name, timeout=300)
+        """Stop the container (systemd shuts down as on a reboot) and start it again.
+
+        A unit that hangs on stop makes systemd wait for its timeout: a shutdown that took
+        longer than SHUTDOWN_LIMIT is a failure, not just slow.
+        """
+        began = time.monotonic()
+        self.podman("stop", "--time", str(SHUTDOWN_LIMIT + 30), self.name, timeout=300)
+        took = time.monotonic() - began
+        if took > SHUTDOWN_LIMIT:
+            pytest.fail(f"systemd in {self.name} took {took:.0f}s to shut down", pytrace=False)
+        self.podman("start", self.name)
         self.wait_running()
 
     def wait_running(self) -> None:
@@ -89,25 +109,50 @@ class SystemdBox:
         self.exec("mkdir", "-p", target)
         self.podman("cp", f"{source}/.", f"{self.name}:{target}")
 
-    def load_image(self, image: str, scratch: Path) -> None:
-        """Give the Podman inside an image of the host's (no registry is contacted)."""
+    def load_image(self, image: str, scratch: Path, user: BoxUser | None = None) -> None:
+        """Give the Podman inside (root's, or `user`'s) an image of the host's (no registry)."""
         archive = scratch / "image.tar"
         self.podman("save", "--quiet", "--format", "oci-archive", "-o", str(archive), image)
-        self.podman("cp", str(archive), f"{self.name}:/root/image.tar")
-        self.exec("podman", "load", "--quiet", "-i", "/root/image.tar")
-        self.exec("rm", "-f", "/root/image.tar")
+        self.podman("cp", str(archive), f"{self.name}:/var/tmp/image.tar")
+        self.exec("chmod", "0644", "/var/tmp/image.tar")
+        self.exec(*self.as_user(user, "podman", "load", "--quiet", "-i", "/var/tmp/image.tar"))
+        self.exec("rm", "-f", "/var/tmp/image.tar")
         archive.unlink()
 
-    def active_states(self, units: list[str]) -> dict[str, str]:
-        done = self.systemctl("is-active", *units, check=False)
+    def add_user(self, name: str) -> BoxUser:
+        """An ordinary user with lingering on: its own systemd runs, now and at every boot."""
+        self.exec("useradd", "--create-home", name)
+        uid = int(self.exec("id", "-u", name).stdout)
+        self.exec("loginctl", "enable-linger", name)
+        deadline = time.monotonic() + BOOT_TIMEOUT
+        while self.systemctl("is-active", f"user@{uid}.service", check=False).returncode:
+            if time.monotonic() > deadline:
+                pytest.fail(f"the systemd of {name} did not start in {self.name}", pytrace=False)
+            time.sleep(0.5)
+        return BoxUser(name, uid)
+
+    @staticmethod
+    def as_user(user: BoxUser | None, *argv: str) -> list[str]:
+        """`argv` as `user` (with the session's runtime directory), or as root."""
+        if user is None:
+            return list(argv)
+        return [
+            "runuser", "-u", user.name, "--", "env", f"HOME=/home/{user.name}",
+            f"XDG_RUNTIME_DIR=/run/user/{user.uid}", "PATH=/usr/local/bin:/usr/bin:/bin", *argv,
+        ]  # fmt: skip
+
+    def active_states(self, units: list[str], user: BoxUser | None = None) -> dict[str, str]:
+        done = self.systemctl("is-active", *units, check=False, user=user)
         return dict(zip(units, done.stdout.split(), strict=True))
 
-    def wait_inactive(self, units: list[str], timeout: float = 120) -> dict[str, str]:
+    def wait_inactive(
+        self, units: list[str], timeout: float = 120, user: BoxUser | None = None
+    ) -> dict[str, str]:
         """`systemctl stop X.target` returns before its units have stopped: wait for them."""
         deadline = time.monotonic() + timeout
-        states = self.active_states(units)
+        states = self.active_states(units, user)
         while time.monotonic() < deadline:
-            states = self.active_states(units)
+            states = self.active_states(units, user)
             if all(state in ("inactive", "failed") for state in states.values()):
                 break
             time.sleep(0.5)

@@ -23,6 +23,7 @@ import pytest
 from tests.integration.conftest import Composer, Podman, missing
 from tests.integration.systemd_box import (
     SYSTEMD_IMAGE,
+    BoxUser,
     SystemdBox,
     host_cgroups,
     remove_box,
@@ -101,17 +102,19 @@ def systemd_box(
         remove_box(root_podman, name)
 
 
-def project_units(box: SystemdBox, project: str) -> list[str]:
-    listed = box.systemctl("list-units", "--all", "--plain", "--no-legend", f"{project}-*")
+def project_units(box: SystemdBox, project: str, user: BoxUser | None = None) -> list[str]:
+    args = ("list-units", "--all", "--plain", "--no-legend", f"{project}-*")
+    listed = box.systemctl(*args, user=user)
     return sorted(line.split()[0] for line in listed.stdout.splitlines() if line.strip())
 
 
-def running_objects(box: SystemdBox, project: str) -> list[str]:
+def running_objects(box: SystemdBox, project: str, user: BoxUser | None = None) -> list[str]:
     """What the Podman inside has of the project: containers (any state) and pods."""
     label = f"label=com.docker.compose.project={project}"
-    containers = box.exec("podman", "ps", "-a", "--filter", label, "--format", "{{.Names}}")
-    pod = f"name=^pod_{project}$"
-    pods = box.exec("podman", "pod", "ps", "--filter", pod, "--format", "{{.Name}}")
+    ps = ("podman", "ps", "-a", "--filter", label, "--format", "{{.Names}}")
+    containers = box.exec(*box.as_user(user, *ps))
+    pod = ("podman", "pod", "ps", "--filter", f"name=^pod_{project}$", "--format", "{{.Name}}")
+    pods = box.exec(*box.as_user(user, *pod))
     return containers.stdout.split() + pods.stdout.split()
 
 
@@ -197,3 +200,38 @@ def test_install_enable_survives_a_reboot_and_remove_undoes_it(
     assert box.exec("sh", "-c", f"ls /etc/systemd/system/{project_name}*", check=False).returncode
     # only the files and units go: the volume (and its data) stays
     box.exec("podman", "volume", "exists", f"{project_name}_pages")
+
+
+def test_user_units_run_rootless_under_the_users_systemd(
+    cgroups_unchanged: None,
+    systemd_box: tuple[SystemdBox, int],
+    project_name: str,
+    project_dir: Path,
+    busybox_image: str,
+    http_get: Callable[..., str],
+    tmp_path: Path,
+) -> None:
+    """A lingering user installs user units with rootless Podman; they come back at boot."""
+    box, port = systemd_box
+    user = box.add_user("alice")
+    (project_dir / "compose.yaml").write_text(COMPOSE.format(image=busybox_image, port=port))
+    box.load_image(busybox_image, tmp_path, user)
+    box.copy_in(project_dir, str(project_dir))
+    box.exec("chown", "-R", f"{user.name}:", str(project_dir))
+    script = f'cd "{project_dir}" && exec "{COMPOSER}" -p {project_name} "$@"'
+    composer = box.as_user(user, "sh", "-c", script, "-")
+    done = box.exec(*composer, "systemd", "--install", "--enable")
+    assert done.stdout.splitlines()[-2:] == [
+        f"enabled and started {project_name}.target",
+        "keep it running when you log out (and start it at boot): loginctl enable-linger alice",
+    ]
+    first = tokens(http_get, port)
+
+    box.reboot()  # lingering starts alice's systemd at boot, and it starts the enabled target
+    assert tokens(http_get, port) == first
+
+    units = project_units(box, project_name, user)
+    box.exec(*composer, "systemd", "--remove")
+    box.wait_inactive(units, user=user)
+    assert running_objects(box, project_name, user) == []
+    box.exec(*box.as_user(user, "podman", "volume", "exists", f"{project_name}_pages"))

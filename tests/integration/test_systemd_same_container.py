@@ -20,6 +20,12 @@ from tests.integration.unit_lines import argvs
 
 COMPOSE = """\
 services:
+  db:
+    # declares VOLUME /var/lib/postgresql/data, inside this bind mount: up (and the unit)
+    # bind the subdirectory there (plan/image_volumes.py)
+    image: {postgres}
+    environment: {{POSTGRES_PASSWORD: pw}}
+    volumes: ["./pg:/var/lib/postgresql"]
   web:
     image: {image}
     entrypoint: ["/bin/sh", "-c"]
@@ -81,7 +87,10 @@ def comparable(data: dict[str, Any]) -> dict[str, Any]:
             "Healthcheck", "StopSignal", "StopTimeout", "Tty", "OpenStdin", "Image",
         )
     }  # fmt: skip
-    config["Env"] = sorted(config["Env"] or [])
+    short_id = data["Id"][:12]  # Podman's own alias and default hostname of each container
+    if config["Hostname"] == short_id:
+        config["Hostname"] = "<id>"
+    config["Env"] = sorted(e.replace(short_id, "<id>") for e in config["Env"] or [])
     labels = dict(config["Labels"] or {})
     labels.pop("PODMAN_SYSTEMD_UNIT", None)
     # `up` records the local image id it created the container from; a unit may run after
@@ -92,11 +101,11 @@ def comparable(data: dict[str, Any]) -> dict[str, Any]:
     config["Annotations"] = {k: v for k, v in annotations.items() if k.startswith("com.example")}
     host = {k: v for k, v in data["HostConfig"].items() if k not in BY_DESIGN}
     host["LogConfig"] = {k: v for k, v in host["LogConfig"].items() if k != "Path"}  # has the id
+    host["Binds"] = sorted(host.get("Binds") or [])  # Podman lists them in no fixed order
     mounts = sorted(
         (m["Type"], m.get("Name") or m.get("Source"), m["Destination"], m["RW"])
         for m in data["Mounts"]
     )
-    short_id = data["Id"][:12]  # Podman's own alias of each container
     networks = {
         name: sorted(alias for alias in n.get("Aliases") or [] if alias != short_id)
         for name, n in data["NetworkSettings"]["Networks"].items()
@@ -110,6 +119,7 @@ def test_the_unit_creates_the_container_up_creates(
     root_podman: Podman,
     project_name: str,
     busybox_image: str,
+    postgres_image: str,
     free_port: Any,
     tmp_path: Path,
     pod_mode: str,
@@ -119,26 +129,32 @@ def test_the_unit_creates_the_container_up_creates(
     (project / "www" / "index.html").write_text("same\n")
     (project / "web.env").write_text("FROM_FILE=by path\n")
     (project / "token.txt").write_text("t0ken\n")
-    (project / "compose.yaml").write_text(COMPOSE.format(image=busybox_image, port=free_port()))
+    text = COMPOSE.format(image=busybox_image, postgres=postgres_image, port=free_port())
+    (project / "compose.yaml").write_text(text)
     env = {"COMPOSER_POD_MODE": pod_mode}
     composer("up", "-d", cwd=project, env=env)
-    container = f"{project_name}-web-1"
-    from_up = comparable(inspect(root_podman, container))
-
     composer("systemd", "-o", str(tmp_path / "units"), cwd=project, env=env)
-    unit = tmp_path / "units" / f"{project_name}-web.service"
     runtime = tmp_path / "runtime"
     runtime.mkdir()
-    (start,) = argvs(unit, "ExecStart", runtime)
-    run(start)
-    from_unit = comparable(inspect(root_podman, container))
+    for service in ("web", "db"):
+        container = f"{project_name}-{service}-1"
+        from_up = comparable(inspect(root_podman, container))
+        unit = tmp_path / "units" / f"{project_name}-{service}.service"
+        (start,) = argvs(unit, "ExecStart", runtime)
+        run(start)
+        from_unit = comparable(inspect(root_podman, container))
+        assert_same(service, from_up, from_unit)
+    # the last one is db's: its database is in the bind's subdirectory, not an anonymous volume
+    assert ("bind", f"{project}/pg/data", "/var/lib/postgresql/data", True) in from_unit["Mounts"]
+    composer("down", cwd=project, env=env)
 
+
+def assert_same(service: str, from_up: dict[str, Any], from_unit: dict[str, Any]) -> None:
     for part in ("Config", "Mounts", "Networks"):
-        assert from_unit[part] == from_up[part], f"{part}: {from_up[part]} != {from_unit[part]}"
+        assert from_unit[part] == from_up[part], (service, part, from_up[part], from_unit[part])
     differing = {
         key: (from_up["HostConfig"].get(key), value)
         for key, value in from_unit["HostConfig"].items()
         if from_up["HostConfig"].get(key) != value
     }
-    assert differing == {}, json.dumps(differing, indent=1)
-    composer("down", cwd=project, env=env)
+    assert differing == {}, (service, json.dumps(differing, indent=1))

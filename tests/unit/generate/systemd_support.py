@@ -16,6 +16,8 @@ REPO = Path(__file__).resolve().parents[3]
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "systemd"
 GOLDEN = Path(__file__).resolve().parent / "golden" / "systemd"
 GOGS = REPO / "examples" / "gogs-postgres"
+# What `podman image inspect` says of the images the examples use (VOLUME paths).
+IMAGE_VOLUMES = {"docker.io/library/postgres:14.1-bullseye": ("/var/lib/postgresql/data",)}
 
 
 def host(version: Version = (4, 3), scope: str = "system") -> Host:
@@ -50,7 +52,16 @@ def generate_files(
 
         return load(replace(base, **overrides))
 
-    return generate(loader, loader, services, fmt, host(version, scope), pod_mode, environ)
+    return generate(
+        loader,
+        loader,
+        services,
+        fmt,
+        host(version, scope),
+        pod_mode,
+        environ,
+        image_volumes=lambda image: IMAGE_VOLUMES.get(image, ()),
+    )
 
 
 def texts(files: list[UnitFile], *replacements: tuple[str, str]) -> dict[str, str]:
