@@ -29,6 +29,7 @@ from composer.plan.render_container import (
     network,
     publish,
     seconds,
+    secret_option,
     sysctls,
 )
 from composer.specs import ContainerSpec, LogSpec, RestartSpec
@@ -90,84 +91,53 @@ def _pairs(values: Any) -> list[str]:
     return [quote_word(f"{key}={value}") for key, value in sorted(values.items())]
 
 
+def _rule(
+    key: str, fields: tuple[str, ...], values: Callable[[ContainerSpec], list[str]]
+) -> KeyRule:
+    """A key written once per value."""
+    return KeyRule(key, fields, _lines(key, values))
+
+
 RULES: tuple[KeyRule, ...] = (
-    KeyRule("Exec", ("command",), _lines("Exec", lambda c: [quoted_words(c.command or ())])),
-    KeyRule(
-        "Entrypoint",
-        ("entrypoint",),
-        _lines("Entrypoint", lambda c: [raw(json.dumps(list(c.entrypoint or ())))]),
-    ),
-    KeyRule("Environment", ("env",), _lines("Environment", lambda c: _pairs(c.env))),
-    KeyRule("Label", ("labels",), _lines("Label", lambda c: _pairs(c.labels))),
-    KeyRule("Annotation", ("annotations",), _lines("Annotation", lambda c: _pairs(c.annotations))),
-    KeyRule("WorkingDir", ("working_dir",), _lines("WorkingDir", lambda c: [raw(c.working_dir)])),
+    _rule("Exec", ("command",), lambda c: [quoted_words(c.command or ())]),
+    _rule("Entrypoint", ("entrypoint",), lambda c: [raw(json.dumps(list(c.entrypoint or ())))]),
+    _rule("Environment", ("env",), lambda c: _pairs(c.env)),
+    _rule("Label", ("labels",), lambda c: _pairs(c.labels)),
+    _rule("Annotation", ("annotations",), lambda c: _pairs(c.annotations)),
+    _rule("WorkingDir", ("working_dir",), lambda c: [raw(c.working_dir)]),
     KeyRule("User", ("user",), _user),
-    KeyRule(
-        "GroupAdd", ("group_add",), _lines("GroupAdd", lambda c: [raw(g) for g in c.group_add])
-    ),
-    KeyRule("HostName", ("hostname",), _lines("HostName", lambda c: [raw(c.hostname)])),
-    KeyRule("AddCapability", ("cap_add",), _lines("AddCapability", lambda c: list(c.cap_add))),
-    KeyRule("DropCapability", ("cap_drop",), _lines("DropCapability", lambda c: list(c.cap_drop))),
-    KeyRule(
-        "AddDevice",
-        ("devices",),
-        _lines("AddDevice", lambda c: [raw(device(d)) for d in c.devices]),
-    ),
-    KeyRule("RunInit", ("init",), _lines("RunInit", lambda c: ["true"])),
-    KeyRule("Sysctl", ("sysctls", "domainname"), _lines("Sysctl", lambda c: _pairs(sysctls(c)))),
-    KeyRule("UserNS", ("userns",), _lines("UserNS", lambda c: [raw(c.userns)])),
-    KeyRule("Tmpfs", ("tmpfs",), _lines("Tmpfs", lambda c: [raw(t) for t in c.tmpfs])),
+    _rule("GroupAdd", ("group_add",), lambda c: [raw(g) for g in c.group_add]),
+    _rule("HostName", ("hostname",), lambda c: [raw(c.hostname)]),
+    _rule("AddCapability", ("cap_add",), lambda c: list(c.cap_add)),
+    _rule("DropCapability", ("cap_drop",), lambda c: list(c.cap_drop)),
+    _rule("AddDevice", ("devices",), lambda c: [raw(device(d)) for d in c.devices]),
+    _rule("RunInit", ("init",), lambda c: ["true"]),
+    _rule("Sysctl", ("sysctls", "domainname"), lambda c: _pairs(sysctls(c))),
+    _rule("UserNS", ("userns",), lambda c: [raw(c.userns)]),
+    _rule("Tmpfs", ("tmpfs",), lambda c: [raw(t) for t in c.tmpfs]),
     KeyRule("HealthCmd", ("healthcheck",), _health),
-    KeyRule("DNS", ("dns",), _lines("DNS", lambda c: list(c.dns))),
-    KeyRule("DNSSearch", ("dns_search",), _lines("DNSSearch", lambda c: list(c.dns_search))),
-    KeyRule("DNSOption", ("dns_opt",), _lines("DNSOption", lambda c: list(c.dns_opt))),
-    KeyRule("ShmSize", ("shm_size",), _lines("ShmSize", lambda c: [str(c.shm_size)])),
-    KeyRule(
-        "StopTimeout", ("stop_timeout",), _lines("StopTimeout", lambda c: [str(c.stop_timeout)])
-    ),
-    KeyRule("StopSignal", ("stop_signal",), _lines("StopSignal", lambda c: [raw(c.stop_signal)])),
-    KeyRule(
-        "Ulimit",
-        ("ulimits",),
-        _lines("Ulimit", lambda c: [f"{u.name}={u.soft}:{u.hard}" for u in c.ulimits]),
-    ),
-    KeyRule(
-        "AddHost",
-        ("extra_hosts",),
-        _lines("AddHost", lambda c: [raw(f"{h.name}:{h.ip}") for h in c.extra_hosts]),
-    ),
-    KeyRule(
-        "PublishPort", ("ports",), _lines("PublishPort", lambda c: [publish(p) for p in c.ports])
-    ),
-    KeyRule(
+    _rule("DNS", ("dns",), lambda c: list(c.dns)),
+    _rule("DNSSearch", ("dns_search",), lambda c: list(c.dns_search)),
+    _rule("DNSOption", ("dns_opt",), lambda c: list(c.dns_opt)),
+    _rule("ShmSize", ("shm_size",), lambda c: [str(c.shm_size)]),
+    _rule("StopTimeout", ("stop_timeout",), lambda c: [str(c.stop_timeout)]),
+    _rule("StopSignal", ("stop_signal",), lambda c: [raw(c.stop_signal)]),
+    _rule("Ulimit", ("ulimits",), lambda c: [f"{u.name}={u.soft}:{u.hard}" for u in c.ulimits]),
+    _rule("AddHost", ("extra_hosts",), lambda c: [raw(f"{h.name}:{h.ip}") for h in c.extra_hosts]),
+    _rule("PublishPort", ("ports",), lambda c: [publish(p) for p in c.ports]),
+    _rule(
         "ExposeHostPort",
         ("expose",),
-        _lines("ExposeHostPort", lambda c: [f"{p.container_port}/{p.protocol}" for p in c.expose]),
+        lambda c: [f"{p.container_port}/{p.protocol}" for p in c.expose],
     ),
-    KeyRule(
+    _rule(
         "Network",
         ("network_mode", "networks"),
-        _lines(
-            "Network",
-            lambda c: (
-                ([raw(c.network_mode)] if c.network_mode else [])
-                + [raw(network(n)) for n in c.networks]
-            ),
+        lambda c: (
+            [raw(c.network_mode)] * bool(c.network_mode) + [raw(network(n)) for n in c.networks]
         ),
     ),
-    KeyRule(
-        "Secret",
-        ("secrets",),
-        _lines(
-            "Secret",
-            lambda c: [
-                raw(
-                    f"{r.name},type=mount,target={r.target},uid={r.uid},gid={r.gid},mode={r.mode:o}"
-                )
-                for r in c.secrets
-            ],
-        ),
-    ),
+    _rule("Secret", ("secrets",), lambda c: [raw(secret_option(r)) for r in c.secrets]),
 )
 
 

@@ -127,7 +127,3 @@ COMPOSE_KEYS: dict[str, str] = {
 
 def version_text(version: Version) -> str:
     return f"{version[0]}.{version[1]}"
-
-
-def has(keys: dict[str, Version], key: str, version: Version) -> bool:
-    return version >= keys[key]

@@ -35,12 +35,10 @@ def content_refusals(project: Project, locate: Locate, fmt: str) -> list[Problem
     for name, service in sorted(project.services.items()):
         if service.scale < 1:
             continue
-        refs = [("secrets", ref.source, project.secrets.get(ref.source)) for ref in service.secrets]
-        refs_configs = [
-            ("configs", ref.source, project.configs.get(ref.source)) for ref in service.configs
-        ]
-        for kind, entries in (("secrets", refs), ("configs", refs_configs)):
-            for index, (_, key, found) in enumerate(entries):
+        secrets = [(ref.source, project.secrets.get(ref.source)) for ref in service.secrets]
+        configs = [(ref.source, project.configs.get(ref.source)) for ref in service.configs]
+        for kind, entries in (("secrets", secrets), ("configs", configs)):
+            for index, (key, found) in enumerate(entries):
                 source = _from_content(found) if found else ""
                 if source:
                     problems.append(_problem(locate, name, kind, index, key, source, fmt))

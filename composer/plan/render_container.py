@@ -16,6 +16,7 @@ from composer.specs import (
     PortSpec,
     ResourcesSpec,
     RestartSpec,
+    SecretRefSpec,
 )
 
 Argv = list[str]
@@ -270,11 +271,15 @@ def _storage(spec: ContainerSpec) -> Argv:
     argv = repeated("--tmpfs", spec.tmpfs)
     for entry in spec.mounts:
         argv += mount(entry)
-    secrets = [
-        f"{ref.name},type=mount,target={ref.target},uid={ref.uid},gid={ref.gid},mode={ref.mode:o}"
-        for ref in spec.secrets
-    ]
+    secrets = [secret_option(ref) for ref in spec.secrets]
     return argv + repeated("--volumes-from", spec.volumes_from) + repeated("--secret", secrets)
+
+
+def secret_option(ref: SecretRefSpec) -> str:
+    """`--secret` syntax for a Podman secret mounted into the container."""
+    return (
+        f"{ref.name},type=mount,target={ref.target},uid={ref.uid},gid={ref.gid},mode={ref.mode:o}"
+    )
 
 
 def _networking(spec: ContainerSpec) -> Argv:

@@ -60,7 +60,7 @@ def generate_files(
         host(version, scope),
         pod_mode,
         environ,
-        image_volumes=lambda image: IMAGE_VOLUMES.get(image, ()),
+        image_volumes=lambda image: IMAGE_VOLUMES.get(image, None if image == "unknown" else ()),
     )
 
 

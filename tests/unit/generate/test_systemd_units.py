@@ -255,3 +255,26 @@ def test_domainname_is_refused_as_the_cli_cannot_set_it(tmp_path: Path) -> None:
         "--domainname and refuses --sysctl kernel.domainname), so a unit cannot; only "
         "`composer up` (the API) applies it"
     )
+
+
+def test_an_image_volume_inside_a_bind_mount_is_bound_as_up_binds_it(tmp_path: Path) -> None:
+    found = units(
+        tmp_path,
+        "services:\n  db:\n    image: docker.io/library/postgres:14.1-bullseye\n"
+        "    volumes: ['./pg:/var/lib/postgresql']\n",
+    )  # systemd_support says this image declares VOLUME /var/lib/postgresql/data
+    db = found["p-db.service"]
+    assert f"-v {tmp_path}/pg:/var/lib/postgresql \\\n" in db
+    assert f"-v {tmp_path}/pg/data:/var/lib/postgresql/data \\\n" in db
+
+
+def test_an_image_that_is_not_here_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "compose.yaml").write_text(
+        "services:\n  web: {image: unknown, volumes: ['./site:/srv']}\n  other: {image: x}\n"
+    )
+    warnings = generate_files(tmp_path, project="p").warnings
+    assert warnings == [
+        'service "web": image unknown is not here, so the units cannot see whether it declares '
+        "a VOLUME inside one of the service's bind mounts (up binds such a path to the bind's "
+        "subdirectory); pull or build it and write the files again"
+    ]
