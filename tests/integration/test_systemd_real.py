@@ -125,7 +125,9 @@ def tokens(http_get: Callable[..., str], port: int) -> tuple[str, str]:
     return found
 
 
+@pytest.mark.parametrize("pod_mode", ["shared", "separate", "none"])
 def test_units_run_the_project_under_systemd(
+    pod_mode: str,
     cgroups_unchanged: None,
     systemd_box: tuple[SystemdBox, int],
     project_name: str,
@@ -137,7 +139,7 @@ def test_units_run_the_project_under_systemd(
 ) -> None:
     box, port = systemd_box
     (project_dir / "compose.yaml").write_text(COMPOSE.format(image=busybox_image, port=port))
-    composer("systemd", "-o", str(tmp_path / "units"), cwd=project_dir)
+    composer("--pod-mode", pod_mode, "systemd", "-o", str(tmp_path / "units"), cwd=project_dir)
     box.load_image(busybox_image, tmp_path)
     box.copy_in(project_dir, str(project_dir))
     box.copy_in(tmp_path / "units", "/etc/systemd/system")
@@ -146,7 +148,8 @@ def test_units_run_the_project_under_systemd(
     target = f"{project_name}.target"
     box.systemctl("start", target)
     units = project_units(box, project_name)
-    assert len(units) == 6, units  # network, volume, pod, seed, check, web
+    # network, volume, the pod (not in none mode), seed, check, web
+    assert len(units) == (5 if pod_mode == "none" else 6), units
     assert set(box.active_states(units).values()) == {"active"}
     first = tokens(http_get, port)
 
