@@ -106,6 +106,7 @@ def _register() -> None:
         lifecycle_cmd,
         logs_cmd,
         ps_cmd,
+        systemd_cmd,
         up_cmd,
         version_cmd,
     )
@@ -121,6 +122,7 @@ def _register() -> None:
         logs_cmd,
         kube_cmd,
         graph_cmd,
+        systemd_cmd,
     ):
         module.register(app)
 

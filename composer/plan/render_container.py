@@ -16,6 +16,7 @@ from composer.specs import (
     PortSpec,
     ResourcesSpec,
     RestartSpec,
+    SecretRefSpec,
 )
 
 Argv = list[str]
@@ -115,15 +116,28 @@ def _mount_option(spec: MountSpec) -> str:
     return ",".join(fields + list(spec.options))
 
 
+def health_command(test: tuple[str, ...]) -> str:
+    """The `--health-cmd` value Podman's CLI reads back as `test`.
+
+    Podman (4.3) splits a JSON array that starts with "CMD" at every space, so an exec test
+    is given as the JSON array of its arguments alone (Podman puts CMD back), or as
+    `CMD arg` for a single argument without spaces; a CMD-SHELL test as its command line.
+    """
+    if test[:1] == ("CMD-SHELL",) and len(test) == 2:
+        return test[1]
+    args = list(test[1:]) if test[:1] == ("CMD",) else list(test)
+    if len(args) == 1 and args[0] and not any(char.isspace() for char in args[0]):
+        return f"CMD {args[0]}"
+    return json.dumps(args)
+
+
 def healthcheck(check: HealthcheckSpec | None) -> Argv:
-    """`--health-*` flags; a CMD test as a JSON array, a CMD-SHELL test as its command line."""
+    """`--health-*` flags for the container's healthcheck (`--no-healthcheck` to disable)."""
     if check is None:
         return []
     if check.disabled:
         return ["--no-healthcheck"]
-    is_shell = check.test[:1] == ("CMD-SHELL",) and len(check.test) == 2
-    command = check.test[1] if is_shell else json.dumps(list(check.test))
-    argv = ["--health-cmd", command]
+    argv = ["--health-cmd", health_command(check.test)]
     for flag, value in (
         ("--health-interval", check.interval),
         ("--health-timeout", check.timeout),
@@ -201,7 +215,6 @@ def _identity(spec: ContainerSpec) -> Argv:
         *optional("--user", spec.user),
         *repeated("--group-add", spec.group_add),
         *optional("--hostname", spec.hostname),
-        *optional("--domainname", spec.domainname),
     ]
 
 
@@ -212,8 +225,12 @@ def _privileges(spec: ContainerSpec) -> Argv:
         *switch("--privileged", spec.privileged),
         *repeated("--device", [device(d) for d in spec.devices]),
         *repeated("--security-opt", spec.security_opt),
-        *switch("--read-only", spec.read_only),
-        *pairs("--sysctl", spec.sysctls),
+        # The CLI adds tmpfs on /tmp, /var/tmp and /run to a read-only container; the API
+        # (and docker) does not.
+        *(["--read-only", "--read-only-tmpfs=false"] if spec.read_only else []),
+        # Podman's CLI has no --domainname: this is what the API is given (the CLI refuses
+        # kernel.domainname, so `composer systemd` refuses domainname).
+        *pairs("--sysctl", sysctls(spec)),
         *optional("--userns", spec.userns),
         *optional("--ipc", spec.ipc),
         *optional("--pid", spec.pid),
@@ -244,15 +261,25 @@ def _process(spec: ContainerSpec) -> Argv:
     ]
 
 
+def sysctls(spec: ContainerSpec) -> dict[str, str]:
+    """The container's sysctls, `domainname` as kernel.domainname (as specgen sends it)."""
+    domain = {"kernel.domainname": spec.domainname} if spec.domainname else {}
+    return {**domain, **spec.sysctls}
+
+
 def _storage(spec: ContainerSpec) -> Argv:
     argv = repeated("--tmpfs", spec.tmpfs)
     for entry in spec.mounts:
         argv += mount(entry)
-    secrets = [
-        f"{ref.name},type=mount,target={ref.target},uid={ref.uid},gid={ref.gid},mode={ref.mode:o}"
-        for ref in spec.secrets
-    ]
+    secrets = [secret_option(ref) for ref in spec.secrets]
     return argv + repeated("--volumes-from", spec.volumes_from) + repeated("--secret", secrets)
+
+
+def secret_option(ref: SecretRefSpec) -> str:
+    """`--secret` syntax for a Podman secret mounted into the container."""
+    return (
+        f"{ref.name},type=mount,target={ref.target},uid={ref.uid},gid={ref.gid},mode={ref.mode:o}"
+    )
 
 
 def _networking(spec: ContainerSpec) -> Argv:

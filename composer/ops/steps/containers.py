@@ -6,12 +6,13 @@ command acts on it: `Container web-1  Recreate`, `... Recreated`, `... Started`.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from composer.errors import ComposerError
+from composer.errors import ComposerError, NotFoundError
 from composer.model import Service
 from composer.ops.steps import hooks
 from composer.ops.steps.resources import create_host_paths
@@ -142,7 +143,9 @@ class ContainerSteps:
         self._step(name, "Removing", "Removed", self._remove, name, volumes)
 
     def _remove(self, name: str, volumes: bool) -> None:
-        self.runtime.remove_container(name, force=True, volumes=volumes)
+        # A container a systemd unit ran (`--rm`) is gone once it has stopped.
+        with contextlib.suppress(NotFoundError):
+            self.runtime.remove_container(name, force=True, volumes=volumes)
 
 
 def _short(error: ComposerError, name: str) -> str:

@@ -16,7 +16,7 @@ from composer.plan.render import (
     render,
     volume_create_argv,
 )
-from composer.plan.render_container import create_argv, publish
+from composer.plan.render_container import create_argv, health_command, publish
 from composer.plan.translate import plan_project
 from composer.specs import (
     ContainerSpec,
@@ -247,13 +247,15 @@ def test_container_argv_covers_every_setting() -> None:
     )
     assert shlex.join(create_argv(spec)) == (
         "podman create --name x-web-1 --pod pod_x --label k=v --annotation a=b -e A=1 -e B=2 "
-        "--workdir /srv --user 1000 --group-add audio --hostname web --domainname example.org "
+        "--workdir /srv --user 1000 --group-add audio --hostname web "
         "--cap-add NET_ADMIN --cap-drop MKNOD --privileged --device /dev/fuse "
         "--device /dev/sda:/dev/xvda:r --security-opt label=disable --read-only "
-        "--sysctl net.core.somaxconn=1024 --userns keep-id --ipc shareable "
+        "--read-only-tmpfs=false "
+        "--sysctl kernel.domainname=example.org --sysctl net.core.somaxconn=1024 "
+        "--userns keep-id --ipc shareable "
         "--pid container:x-db-1 --init --tty --interactive --ulimit nofile=1024:2048 "
         "--shm-size 67108864 --stop-signal SIGQUIT --stop-timeout 0 --restart on-failure:3 "
-        '--health-cmd \'["CMD", "true"]\' --health-interval 10s --health-timeout 1.5s '
+        "--health-cmd 'CMD true' --health-interval 10s --health-timeout 1.5s "
         "--health-retries 2 --log-driver json-file --log-opt max-size=10m --memory 1024 "
         "--memory-reservation 512 --memory-swap 2048 --cpus 0.5 --cpu-shares 100 "
         "--cpuset-cpus 0 --pids-limit 50 --tmpfs /run -v /srv/data:/data:ro,Z "
@@ -323,4 +325,15 @@ def test_pod_argv_with_everything() -> None:
         "--share=net,ipc -p 127.0.0.1:8080:80 --add-host web:127.0.0.1 --dns 1.1.1.1 "
         "--dns-search example.org --dns-option ndots:2 --network x_default:alias=web "
         "--userns keep-id --label k=v"
+    )
+
+
+def test_health_command_is_what_podmans_cli_reads_back() -> None:
+    # Podman 4.3 splits a JSON array starting with "CMD" at every space (checked by hand:
+    # `--health-cmd '["CMD", "test", "-f", "/x"]'` is stored as ["[\"CMD\",", ...]).
+    assert health_command(("CMD", "test", "-f", "/tmp/o k")) == '["test", "-f", "/tmp/o k"]'
+    assert health_command(("CMD", "true")) == "CMD true"
+    assert health_command(("CMD", "my check")) == '["my check"]'
+    assert health_command(("CMD-SHELL", "curl -f localhost || exit 1")) == (
+        "curl -f localhost || exit 1"
     )

@@ -1,0 +1,1 @@
+"""`composer systemd`: unit and Quadlet files of a project, the host facts they need, install."""
