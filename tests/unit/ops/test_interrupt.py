@@ -5,11 +5,21 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from collections.abc import Iterator
 
 import pytest
 
 from composer.ops.interrupt import run_interruptibly
 from composer.progress import Progress
+
+
+@pytest.fixture(autouse=True)
+def ctrl_c_raises() -> Iterator[None]:
+    """Python's own SIGINT handler, even where the suite was started with SIGINT ignored (a
+    background job of a non-interactive shell), so that the signal raises KeyboardInterrupt."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
 
 
 def interrupt_main_after(seconds: float) -> threading.Timer:
