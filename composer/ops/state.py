@@ -44,6 +44,12 @@ class ObservedState:
     def services(self) -> list[str]:
         return list(self.by_service())
 
+    def project_pod(self) -> PodInfo | None:
+        """The pod `pod_<project>`, whatever mode made it: `up` in another mode (none included)
+        must see it to replace or remove it."""
+        name = pod_name(self.project)
+        return next((pod for pod in self.pods if pod.name == name), None)
+
 
 def _project_filter(project: str) -> dict[str, str | None]:
     return {labels.PROJECT: project}

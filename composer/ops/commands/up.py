@@ -185,9 +185,12 @@ class Up:
         )
         plan = draft.with_image_ids(image_ids)
         observed = observe(self.runtime, self.project.name)
-        pod = next((p for p in observed.pods if plan.pod and p.name == plan.pod.name), None)
         convergence = converge(
-            plan, observed.containers, pod, self.options.converge_options(), image_ids
+            plan,
+            observed.containers,
+            observed.project_pod(),
+            self.options.converge_options(),
+            image_ids,
         )
         for warning in convergence.warnings:
             self.progress.message(f"warning: {warning}")

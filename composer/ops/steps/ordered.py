@@ -32,10 +32,12 @@ def remove_in_order(
     limit: int | None,
     *,
     volumes: bool = False,
+    replaced: Collection[str] = (),
 ) -> None:
     """Stop and remove containers, dependents first (the executor, in reverse).
 
     `needs` maps a service to the services it needs; containers are matched by service label.
+    `replaced` are those a recreate of this run follows (see `ContainerSteps.remove`).
     """
     info = {c.name: c for c in observed.containers if c.name in names}
     by_service: dict[str, list[str]] = {}
@@ -48,7 +50,7 @@ def remove_in_order(
                 yield Edge(target)
 
     def work(name: str) -> None:
-        steps.remove(name, state=info[name].state, volumes=volumes)
+        steps.remove(name, state=info[name].state, volumes=volumes, replacing=name in replaced)
 
     results = run_graph(list(info), edges, work, limit=limit, reverse=True)
     raise_failures(results)
