@@ -57,6 +57,8 @@ class ContainerSteps:
     # container -> the wall-clock time just before it was (re)started. Not Podman's StartedAt:
     # Podman records that after the start returns, so a quick process logs and exits "before".
     started: dict[str, float] = field(default_factory=dict)
+    # container -> when its start (or restart) returned: `up -d` watches it from then on
+    running: dict[str, float] = field(default_factory=dict)
     # container -> its service in the file, for the post_start / pre_stop hooks (none: no hooks)
     services: Mapping[str, Service] = field(default_factory=dict)
     # containers removed ahead of their replacement (a pod change): what the replacement inherits
@@ -89,7 +91,7 @@ class ContainerSteps:
     def _start(self, name: str) -> None:
         begun = time.time()
         self.runtime.start_container(name)
-        self.started[name] = begun
+        self.started[name], self.running[name] = begun, time.time()
         service = self.services.get(name)
         if service is not None and service.post_start:
             hooks.post_start(self.runtime, name, service)
@@ -105,7 +107,7 @@ class ContainerSteps:
     def _restart(self, name: str) -> None:
         begun = time.time()
         self.runtime.restart_container(name, self.timeout)
-        self.started[name] = begun
+        self.started[name], self.running[name] = begun, time.time()
 
     def recreate(self, spec: ContainerSpec, existing: str, *, start: bool) -> None:
         """Replace `existing` by a container made from `spec`, keeping anonymous volumes."""

@@ -55,6 +55,7 @@ class Box:
         MountInfo("volume", "/data", name="demo_data", driver="local"),
     )
     requires: tuple[str, ...] = ()  # names of the containers Podman ties it to (`--requires`)
+    health: str = ""  # what a listing shows: "", starting, healthy, unhealthy
 
     @property
     def id(self) -> str:
@@ -145,7 +146,7 @@ class FakeRuntime:
             id=box.id,
             labels=dict(box.labels),
             state=box.state,
-            health="",
+            health=box.health,
             exit_code=box.exit_code,
             image=box.image,
             image_id="sha256:1",
