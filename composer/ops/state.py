@@ -22,6 +22,13 @@ def is_oneoff(info: ContainerInfo) -> bool:
     return info.labels.get(labels.ONEOFF, "False") == "True"
 
 
+def labels_tell_needs(info: ContainerInfo) -> bool:
+    """Whether the labels say what the container needs: composer (and docker compose) write the
+    depends_on label along with the config hash. podman-compose writes neither; it ties a
+    container to its dependencies with Podman's `--requires` instead."""
+    return labels.CONFIG_HASH in info.labels
+
+
 @dataclass
 class ObservedState:
     """A project's containers (by service, in replica order), pod, networks and volumes."""
@@ -43,6 +50,12 @@ class ObservedState:
 
     def services(self) -> list[str]:
         return list(self.by_service())
+
+    def project_pod(self) -> PodInfo | None:
+        """The pod `pod_<project>`, whatever mode made it: `up` in another mode (none included)
+        must see it to replace or remove it."""
+        name = pod_name(self.project)
+        return next((pod for pod in self.pods if pod.name == name), None)
 
 
 def _project_filter(project: str) -> dict[str, str | None]:

@@ -85,6 +85,8 @@ class ConvergeOptions:
 
 
 KEPT_BY_NO_RECREATE = "changed, kept by --no-recreate"
+# The reason of a container recreated because the pod it must be in (or out of) changed.
+POD_CHANGED = "pod changed"
 
 
 @dataclass(frozen=True)
@@ -318,7 +320,7 @@ class _Decider:
 
     def _recreate_reason(self, spec: ContainerSpec, record: ContainerRecord, image_id: str) -> str:
         if self.pod_changed:
-            return "pod changed"
+            return POD_CHANGED
         if self.strategy == "force":
             return "forced"
         if self.strategy == "never":

@@ -121,6 +121,9 @@ class ContainerDetails:
     healthcheck: HealthcheckConfig | None  # None: the container has none (or it is disabled)
     mounts: tuple[MountInfo, ...] = ()
     networks: tuple[str, ...] = ()  # names, sorted
+    # ids of the containers Podman keeps this one tied to (`--requires`, a namespace or
+    # volumes_from source): Podman refuses to remove those while this one exists
+    dependencies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,7 @@ def container_details(inspect: Mapping[str, Any]) -> ContainerDetails:
         healthcheck=healthcheck_config((inspect.get("Config") or {}).get("Healthcheck") or {}),
         mounts=tuple(_mount(raw) for raw in inspect.get("Mounts") or ()),
         networks=tuple(sorted(str(name) for name in networks)),
+        dependencies=tuple(str(dep) for dep in inspect.get("Dependencies") or ()),
     )
 
 

@@ -3,6 +3,7 @@ exit, and a state the next `up` carries on from. Also Ctrl-C, and the refusals o
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 import uuid
@@ -132,13 +133,72 @@ def test_container_that_exits_at_once(
     for _attempt in range(2):  # the second run shows only its own output, not the first's too
         up = composer("up", "-d", cwd=tmp_path, check=False)
         assert up.returncode == 1, output(up)
-        assert error_lines(up) == [
-            'error: service "web" exited at once with code 3: cannot open config'
-        ]
+        errors = error_lines(up)
+        assert len(errors) == 1, output(up)
+        assert re.fullmatch(
+            r'error: service "web" exited 0\.\ds after it started, with code 3: cannot open config',
+            errors[0],
+        ), errors
 
     write_compose(tmp_path, web_file(BUSYBOX))
     composer("up", "-d", cwd=tmp_path)
     assert inspect(root_podman, f"{project_name}-web-1")["State"]["Running"]
+
+
+def test_container_that_dies_two_seconds_after_its_start(
+    composer: Composer, root_podman: Podman, project_name: str, tmp_path: Path
+) -> None:
+    failing = '["sh", "-c", "echo connecting; sleep 2; echo lost the database >&2; exit 4"]'
+    write_compose(tmp_path, web_file(BUSYBOX, failing))
+    up = composer("up", "-d", cwd=tmp_path, check=False)
+    assert up.returncode == 1, output(up)
+    errors = error_lines(up)
+    assert len(errors) == 1, output(up)
+    assert re.fullmatch(
+        r'error: service "web" exited 2\.\ds after it started, with code 4: '
+        r"connecting / lost the database",
+        errors[0],
+    ), errors
+    assert "hint: see `composer logs SERVICE`" in up.stderr
+    assert inspect(root_podman, f"{project_name}-web-1")["State"]["ExitCode"] == 4
+
+
+def two_on_one_port(image: str) -> str:
+    """Two services listening on container port 7000, which neither declares; `late` starts
+    its server a second after its start, as a slower program would."""
+    return f"""
+    services:
+      early:
+        image: {image}
+        command: ["httpd", "-f", "-p", "7000", "-h", "/tmp"]
+        stop_signal: SIGKILL
+      late:
+        image: {image}
+        command: ["sh", "-c", "sleep 1; exec httpd -f -p 7000 -h /tmp"]
+        stop_signal: SIGKILL
+        depends_on: [early]
+    """
+
+
+def test_a_port_taken_inside_the_shared_pod_points_to_separate_mode(
+    composer: Composer, root_podman: Podman, project_name: str, tmp_path: Path
+) -> None:
+    write_compose(tmp_path, two_on_one_port(BUSYBOX))
+    up = composer("up", "-d", cwd=tmp_path, check=False)
+    assert up.returncode == 1, output(up)
+    errors = error_lines(up)
+    assert len(errors) == 1, output(up)
+    assert re.fullmatch(
+        r'error: service "late" exited 1\.\ds after it started, with code 1: '
+        r"httpd: bind: Address already in use\. In shared pod mode all services share one "
+        r"network namespace, so a port another service listens on is taken\. Use --pod-mode "
+        r"separate \(or x-podman: \{pod_mode: separate\}\) to give each its own\.",
+        errors[0],
+    ), errors
+
+    composer("--pod-mode", "separate", "up", "-d", cwd=tmp_path)
+    for service in ("early", "late"):
+        assert inspect(root_podman, f"{project_name}-{service}-1")["State"]["Running"]
 
 
 def unhealthy_file(check: str) -> str:

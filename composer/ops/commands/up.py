@@ -39,7 +39,8 @@ from composer.ops.steps.resources import (
 )
 from composer.ops.steps.services import ServiceRun
 from composer.ops.waiting.conditions import Conditions
-from composer.ops.waiting.startup import EarlyExits, WaitRun
+from composer.ops.waiting.early_exits import EarlyExits
+from composer.ops.waiting.startup import WaitRun
 from composer.plan.converge import KEPT_BY_NO_RECREATE, Convergence, converge
 from composer.plan.podmode import PodMode
 from composer.plan.translate import ProjectPlan
@@ -131,9 +132,7 @@ class Up:
             self.wait_interruptibly(plan)
             return 0
         if self.options.detach:
-            EarlyExits(self.runtime, self.project, self.pod_mode, self.progress).check(
-                steps.started
-            )
+            self.watch_started(steps)
             return 0
         return self.attach(plan)
 
@@ -141,6 +140,13 @@ class Up:
     def attached(self) -> bool:
         options = self.options
         return not (options.detach or options.wait or options.no_start)
+
+    def watch_started(self, steps: ContainerSteps) -> None:
+        """`up -d`: the containers this run started, through their first seconds; Ctrl-C ends
+        the watch (exit 130), the containers keep running."""
+        stop = threading.Event()
+        watch = EarlyExits(self.runtime, self.project, self.pod_mode, self.progress, stop=stop)
+        run_interruptibly(lambda: watch.check(steps.started, steps.running), stop, self.progress)
 
     def wait_interruptibly(self, plan: ProjectPlan) -> None:
         """`--wait`; Ctrl-C ends it as an interruption (exit 130), not as a failed wait."""
@@ -185,9 +191,12 @@ class Up:
         )
         plan = draft.with_image_ids(image_ids)
         observed = observe(self.runtime, self.project.name)
-        pod = next((p for p in observed.pods if plan.pod and p.name == plan.pod.name), None)
         convergence = converge(
-            plan, observed.containers, pod, self.options.converge_options(), image_ids
+            plan,
+            observed.containers,
+            observed.project_pod(),
+            self.options.converge_options(),
+            image_ids,
         )
         for warning in convergence.warnings:
             self.progress.message(f"warning: {warning}")

@@ -134,8 +134,9 @@ def dry_run(
     else:
         # The same refusals as a real `up`: a dry run that passes must not hide them.
         check_host(runtime, prepared, options, podman_url=podman_url)
-        pod = next((p for p in observed.pods if plan.pod and p.name == plan.pod.name), None)
-        steps = converge(plan, observed.containers, pod, options.converge_options())
+        steps = converge(
+            plan, observed.containers, observed.project_pod(), options.converge_options()
+        )
         lines = render(
             plan,
             steps,

@@ -57,8 +57,12 @@ class ContainerSteps:
     # container -> the wall-clock time just before it was (re)started. Not Podman's StartedAt:
     # Podman records that after the start returns, so a quick process logs and exits "before".
     started: dict[str, float] = field(default_factory=dict)
+    # container -> when its start (or restart) returned: `up -d` watches it from then on
+    running: dict[str, float] = field(default_factory=dict)
     # container -> its service in the file, for the post_start / pre_stop hooks (none: no hooks)
     services: Mapping[str, Service] = field(default_factory=dict)
+    # containers removed ahead of their replacement (a pod change): what the replacement inherits
+    removed_early: dict[str, ContainerDetails] = field(default_factory=dict)
 
     def _step(self, name: str, doing: str, done: str, action: Any, *args: Any) -> Any:
         self.progress.update(item(name), doing)
@@ -87,7 +91,7 @@ class ContainerSteps:
     def _start(self, name: str) -> None:
         begun = time.time()
         self.runtime.start_container(name)
-        self.started[name] = begun
+        self.started[name], self.running[name] = begun, time.time()
         service = self.services.get(name)
         if service is not None and service.post_start:
             hooks.post_start(self.runtime, name, service)
@@ -103,7 +107,7 @@ class ContainerSteps:
     def _restart(self, name: str) -> None:
         begun = time.time()
         self.runtime.restart_container(name, self.timeout)
-        self.started[name] = begun
+        self.started[name], self.running[name] = begun, time.time()
 
     def recreate(self, spec: ContainerSpec, existing: str, *, start: bool) -> None:
         """Replace `existing` by a container made from `spec`, keeping anonymous volumes."""
@@ -112,7 +116,9 @@ class ContainerSteps:
             self.start(spec.name)
 
     def _replace(self, spec: ContainerSpec, existing: str) -> None:
-        if existing and self.runtime.container_exists(existing):
+        if existing in self.removed_early:
+            spec = inherit_anonymous_volumes(spec, self.removed_early.pop(existing))
+        elif existing and self.runtime.container_exists(existing):
             old = self.runtime.inspect_container(existing)
             spec = inherit_anonymous_volumes(spec, old)
             self._silent_stop(existing, old)
@@ -134,10 +140,15 @@ class ContainerSteps:
     def kill(self, name: str) -> None:
         self._step(name, "Killing", "Stopped", self.runtime.kill_container, name)
 
-    def remove(self, name: str, *, state: str = "", volumes: bool = False) -> None:
-        """Stop (when running) and remove one container; gone already is fine."""
+    def remove(
+        self, name: str, *, state: str = "", volumes: bool = False, replacing: bool = False
+    ) -> None:
+        """Stop (when running) and remove one container; gone already is fine. `replacing`: a
+        recreate of this run follows, which gets the old container's anonymous volumes."""
         if not self.runtime.container_exists(name):
             return
+        if replacing:
+            self.removed_early[name] = self.runtime.inspect_container(name)
         if (state or self.runtime.container_state(name).status).lower() in ACTIVE_STATES:
             self.stop(name)
         self._step(name, "Removing", "Removed", self._remove, name, volumes)

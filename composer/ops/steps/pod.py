@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from composer.errors import ComposerError, PortInUseError
 from composer.model import Project
-from composer.ops.state import ObservedState
+from composer.ops.state import ObservedState, labels_tell_needs
 from composer.ops.steps.containers import ContainerSteps
 from composer.ops.steps.ordered import needs_of, remove_in_order
-from composer.plan.converge import Convergence, PodAction
+from composer.plan.converge import POD_CHANGED, Convergence, PodAction
 from composer.progress import Progress
 from composer.runtime.base import PodInfo, Runtime
 
@@ -64,15 +64,32 @@ class PodSteps:
     def remove_before(
         self, convergence: Convergence, observed: ObservedState, limit: int | None
     ) -> None:
-        """Orphans and surplus replicas go first; a replaced pod takes all its containers along."""
+        """Orphans and surplus replicas go first; a replaced pod takes all its containers along.
+        Recreated containers go first too when they move into or out of a pod (in `shared` mode
+        the new pod's infra takes over the ports they publish), and podman-compose's (Podman
+        refuses to remove one that another `--requires`, so they go in their own order)."""
         names = [a.existing for a in convergence.actions if a.kind == "remove" and a.existing]
         pod = convergence.pod
         if pod is not None and pod.kind in ("recreate", "remove"):
             ids = {p.id for p in observed.pods if p.name == pod.name}
             names += [c.name for c in observed.containers if c.pod and c.pod in ids]
+        untold = {c.name for c in observed.containers if not labels_tell_needs(c)}
+        moving = [
+            a.existing
+            for a in convergence.actions
+            if a.kind == "recreate"
+            and a.existing
+            and (a.reason == POD_CHANGED or a.existing in untold)
+        ]
+        names += moving
         if names:
             remove_in_order(
-                self.steps, needs_of(self.project), observed, list(dict.fromkeys(names)), limit
+                self.steps,
+                needs_of(self.project),
+                observed,
+                list(dict.fromkeys(names)),
+                limit,
+                replaced=moving,
             )
 
     def apply(self, action: PodAction | None, observed: ObservedState, *, start: bool) -> None:

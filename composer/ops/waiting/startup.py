@@ -1,27 +1,16 @@
-"""After the containers start: `--wait`, and the check for containers that exited at once."""
+"""After the containers start: `--wait` (the early-exit watch of `up -d` is early_exits.py)."""
 
 from __future__ import annotations
 
-import re
 import threading
 import time
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from composer.errors import ComposerError, WaitCancelledError, WaitTimeoutError
 from composer.execute import run_graph
-from composer.model import Project
 from composer.ops.results import failures, first_bug
 from composer.ops.waiting.conditions import Conditions
-from composer.plan import labels
-from composer.plan.podmode import SEPARATE_HINT, PodMode
-from composer.progress import Progress
-from composer.runtime.base import ContainerInfo, Runtime
-
-# How long after its start a container that exits counts as "exited at once" for `up -d`.
-EARLY_EXIT_WINDOW = 0.5
-LOG_LINES = 5
-ADDRESS_IN_USE = re.compile(r"address (already )?in use|EADDRINUSE", re.IGNORECASE)
 
 
 def go_duration(seconds: float) -> str:
@@ -80,51 +69,3 @@ class WaitRun:
         if errors:
             message = "\n".join(dict.fromkeys(str(e) for e in errors))
             raise ComposerError(message) from first_bug(errors)
-
-
-@dataclass
-class EarlyExits:
-    """`up -d`: a container that failed right after it started is an error, with its last words."""
-
-    runtime: Runtime
-    project: Project
-    pod_mode: PodMode
-    progress: Progress
-
-    def check(self, started: Mapping[str, float]) -> None:
-        if not started:
-            return
-        settle = max(started.values()) + EARLY_EXIT_WINDOW - time.time()
-        if settle > 0:
-            time.sleep(settle)
-        found = self.runtime.list_containers({labels.PROJECT: self.project.name})
-        failed = [
-            c for c in found if c.name in started and c.state == "exited" and c.exit_code != 0
-        ]
-        if failed:
-            messages = [
-                self._message(info, started[info.name])
-                for info in sorted(failed, key=lambda c: c.name)
-            ]
-            raise ComposerError("\n".join(messages), hint="see `composer logs SERVICE`")
-
-    def _message(self, info: ContainerInfo, since: float) -> str:
-        service = info.labels.get(labels.SERVICE, info.name)
-        self.progress.update(f"Container {info.name}", "Exited", f"code {info.exit_code}")
-        lines = self._last_lines(info.name, since)
-        said = f": {' / '.join(lines)}" if lines else ""
-        text = f'service "{service}" exited at once with code {info.exit_code}{said}'
-        if self.pod_mode == "shared" and any(ADDRESS_IN_USE.search(line) for line in lines):
-            text += (
-                ". In shared pod mode all services share one network namespace, so a port "
-                f"another service listens on is taken. {SEPARATE_HINT}"
-            )
-        return text
-
-    def _last_lines(self, name: str, since: float) -> list[str]:
-        """The end of this run's output (a restarted container's log holds earlier runs too)."""
-        try:
-            found = self.runtime.logs(name, tail=LOG_LINES, since=f"{since:.6f}")
-            return [line.text for line in found if line.text]
-        except ComposerError:
-            return []

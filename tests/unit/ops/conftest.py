@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import pytest
+
+from composer.ops.waiting import early_exits
 from composer.progress import Progress
 from tests.unit.plan.conftest import ProjectLoader, project
 
 __all__ = ["ProjectLoader", "Recorder", "project"]
+
+
+@pytest.fixture(autouse=True)
+def no_early_exit_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`up -d` over the fake looks at its containers once instead of watching them for seconds:
+    the fake's containers do not change by themselves (test_early_exits.py sets its window)."""
+    monkeypatch.setattr(early_exits, "EARLY_EXIT_WINDOW", 0.0)
 
 
 class Recorder(Progress):

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from composer.errors import ComposerError
+from composer.errors import ComposerError, InUseError
 from composer.plan import labels
 from composer.runtime.base import (
     BuildRequest,
@@ -54,6 +54,8 @@ class Box:
     mounts: tuple[MountInfo, ...] = (
         MountInfo("volume", "/data", name="demo_data", driver="local"),
     )
+    requires: tuple[str, ...] = ()  # names of the containers Podman ties it to (`--requires`)
+    health: str = ""  # what a listing shows: "", starting, healthy, unhealthy
 
     @property
     def id(self) -> str:
@@ -72,6 +74,20 @@ def service_box(project: str, service: str, number: int = 1, **kwargs: Any) -> B
     if depends:
         found[labels.DEPENDS_ON] = depends
     return Box(f"{project}-{service}-{number}", found, **kwargs)
+
+
+def podman_compose_box(project: str, service: str, *requires: str, pod: str = "") -> Box:
+    """A container as podman-compose 1.6 makes it: no config hash, no depends_on label; its
+    dependencies (all of them, transitively) are Podman's `--requires`."""
+    found = {
+        labels.PROJECT: project,
+        labels.SERVICE: service,
+        labels.CONTAINER_NUMBER: "1",
+        labels.PODMAN_PROJECT: project,
+        labels.PODMAN_SERVICE: service,
+        "io.podman.compose.version": "1.6.0",
+    }
+    return Box(f"{project}_{service}_1", found, pod=pod, requires=requires)
 
 
 @dataclass
@@ -130,7 +146,7 @@ class FakeRuntime:
             id=box.id,
             labels=dict(box.labels),
             state=box.state,
-            health="",
+            health=box.health,
             exit_code=box.exit_code,
             image=box.image,
             image_id="sha256:1",
@@ -214,6 +230,14 @@ class FakeRuntime:
 
     def remove_container(self, name: str, force: bool = False, volumes: bool = False) -> None:
         self._call("remove", name, f"{name} volumes={volumes}")
+        dependents = [b.name for b in self.boxes.values() if name in b.requires]
+        if dependents:  # as Podman refuses it, even forced
+            raise InUseError(
+                f"container {name}: cannot remove: has dependent containers which must be "
+                f"removed before it: {', '.join(dependents)}",
+                kind="container",
+                name=name,
+            )
         del self.boxes[name]
 
     def pause_container(self, name: str) -> None:
@@ -248,6 +272,7 @@ class FakeRuntime:
             healthcheck=box.healthcheck,
             mounts=box.mounts,
             networks=("demo_default",),
+            dependencies=tuple(self._box(required).id for required in box.requires),
         )
 
     def run_healthcheck(self, name: str) -> HealthResult:

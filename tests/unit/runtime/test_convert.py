@@ -180,6 +180,7 @@ def test_container_details_from_inspect() -> None:
             {"Type": "bind", "Source": "/srv", "Destination": "/srv"},
         ],
         "NetworkSettings": {"Networks": {"p_b": {}, "p_a": {}}},
+        "Dependencies": ["43c75fd41e96"],
     }
     details = convert.container_details(inspect)
     assert (details.name, details.created) == ("p-web-1", "2024-05-01T10:00:00Z")
@@ -192,6 +193,8 @@ def test_container_details_from_inspect() -> None:
         MountInfo("bind", "/srv", source="/srv"),
     )
     assert details.networks == ("p_a", "p_b")
+    assert details.dependencies == ("43c75fd41e96",)
+    assert convert.container_details({"Dependencies": None}).dependencies == ()
     disabled = {"Config": {"Healthcheck": {"Test": ["NONE"]}}}
     assert convert.container_details(disabled).healthcheck is None
     assert convert.container_details({}).command == ()
