@@ -180,3 +180,7 @@ class UpInterruptedError(ComposerError):
 
 class LifecycleInterruptedError(ComposerError):
     """Ctrl-C during start, stop or restart: what was done stays done."""
+
+
+class RunInterruptedError(ComposerError):
+    """Ctrl-C while `run` prepared its one-off container: the dependencies started stay up."""

@@ -261,6 +261,7 @@ class ContainerSpec:
     storage_opt: Mapping[str, str] = field(default_factory=dict)
     copies: tuple[FileCopySpec, ...] = ()  # written in after create, before the first start
     secrets: tuple[SecretRefSpec, ...] = ()  # external secrets, from Podman's secret store
+    auto_remove: bool = False  # one-off containers (`run --rm -d`): Podman removes it on exit
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ Command modules import from here, never from each other.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, NoReturn
+import sys
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -48,6 +49,58 @@ NoColorOpt = Annotated[bool, typer.Option("--no-color", help="Monochrome output.
 NoLogPrefixOpt = Annotated[
     bool, typer.Option("--no-log-prefix", help="Don't print a prefix in logs.")
 ]
+
+# `exec` and `run`: what follows the service is the container's command line, its own flags
+# included (`composer run web ls -l`); main() leaves their words as typed.
+CONTAINER_COMMAND: dict[str, Any] = {"allow_extra_args": True, "allow_interspersed_args": False}
+EnvOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "-e", "--env", help="KEY=VALUE, or KEY for the project environment's value (repeatable)."
+    ),
+]
+EnvFromFileOpt = Annotated[
+    list[str] | None,
+    typer.Option("--env-from-file", "--env-file", help="Variables from an env file (repeatable)."),
+]
+UserOpt = Annotated[str, typer.Option("-u", "--user", help="Run as this user (name or UID).")]
+WorkdirOpt = Annotated[
+    str, typer.Option("-w", "--workdir", help="Working directory inside the container.")
+]
+NoTtyOpt = Annotated[
+    bool,
+    typer.Option("-T", "--no-tty", "--no-TTY", help="No pseudo-TTY (default: one on a terminal)."),
+]
+DryRunOpt = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run",
+        help="Change nothing (before SERVICE: after it, the words are the container's).",
+    ),
+]
+InteractiveOpt = Annotated[
+    bool,
+    typer.Option("--interactive/--no-interactive", "-i", help="Keep stdin open (default)."),
+]
+
+
+def dry_run(session: Session, flag: bool, what: str) -> bool:
+    """`--dry-run` (global, or exec's and run's own before SERVICE): say so, do nothing."""
+    if flag or session.options.dry_run:
+        console.warn(f"--dry-run: {what}; nothing done")
+        return True
+    return False
+
+
+def terminal_tty(no_tty: bool) -> bool:
+    """A pseudo-TTY unless -T: when stdin and stdout are both terminals (docker compose asks
+    stdout only; with stdin read from a pipe too a TTY would garble the input)."""
+    if no_tty:
+        return False
+    try:
+        return sys.stdin.isatty() and sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def env_flag(session: Session, name: str) -> bool:

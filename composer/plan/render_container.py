@@ -249,6 +249,7 @@ def _process(spec: ContainerSpec) -> Argv:
         *switch("--init", spec.init),
         *switch("--tty", spec.tty),
         *switch("--interactive", spec.stdin_open),
+        *switch("--rm", spec.auto_remove),
         *repeated("--ulimit", [f"{u.name}={u.soft}:{u.hard}" for u in spec.ulimits]),
         *optional("--shm-size", spec.shm_size),
         *optional("--stop-signal", spec.stop_signal),

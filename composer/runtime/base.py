@@ -174,6 +174,20 @@ class ExecResult:
 
 
 @dataclass(frozen=True)
+class ExecRequest:
+    """A command run in a running container on this process's terminal (`composer exec`)."""
+
+    command: tuple[str, ...]
+    env: Mapping[str, str] = field(default_factory=dict)  # values stay out of argv
+    user: str = ""
+    workdir: str = ""
+    privileged: bool = False
+    tty: bool = False
+    interactive: bool = True  # stdin passed to the command
+    detach: bool = False
+
+
+@dataclass(frozen=True)
 class VersionInfo:
     """Engine and API versions."""
 
@@ -256,6 +270,17 @@ class Runtime(Protocol):
         workdir: str = "",
         privileged: bool = False,
     ) -> ExecResult: ...
+
+    # on this process's terminal (stdin, stdout, stderr): interactive work
+    def exec_attached(self, name: str, request: ExecRequest) -> int:
+        """Run the command in the running container, attached; its exit code (0 once started
+        with `detach`; 126/127 when it cannot run or does not exist, as Podman gives)."""
+        ...
+
+    def start_attached(self, name: str, *, interactive: bool) -> int:
+        """Start a created container attached (stdin too when `interactive`); the container's
+        exit code, or 126/127 when its command cannot run or does not exist."""
+        ...
 
     # networks and volumes
     def create_network(self, spec: NetworkSpec) -> str: ...

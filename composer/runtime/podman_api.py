@@ -17,6 +17,7 @@ from composer.runtime.base import (
     ContainerInfo,
     ContainerState,
     EngineInfo,
+    ExecRequest,
     ExecResult,
     HealthResult,
     LabelFilter,
@@ -28,6 +29,7 @@ from composer.runtime.base import (
     VolumeInfo,
 )
 from composer.runtime.podman_images import PodmanImages
+from composer.runtime.podman_terminal import TerminalPodman
 from composer.runtime.podman_transport import Subject
 from composer.specs import ContainerSpec, NetworkSpec, PodSpec, VolumeSpec
 
@@ -268,6 +270,14 @@ class PodmanRuntime(PodmanImages):
             (out if line.stream == "stdout" else err).append(line.text)
         status = self._json("get", f"/exec/{exec_id}/json", what)
         return ExecResult(int(status.get("ExitCode") or 0), _joined(out), _joined(err))
+
+    # -- on this terminal (the podman CLI, pointed at this service) -----------------------
+
+    def exec_attached(self, name: str, request: ExecRequest) -> int:
+        return TerminalPodman(self.url).exec(name, request)
+
+    def start_attached(self, name: str, *, interactive: bool) -> int:
+        return TerminalPodman(self.url).start(name, interactive=interactive)
 
     # -- networks and volumes -----------------------------------------------------------------
 

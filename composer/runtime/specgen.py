@@ -295,6 +295,8 @@ def _policies(spec: ContainerSpec) -> Json:
     }
     if spec.restart.policy == "on-failure" and spec.restart.max_retries:
         body["restart_tries"] = spec.restart.max_retries
+    if spec.auto_remove:
+        body["remove"] = True
     if spec.healthcheck is not None:
         body["healthconfig"] = healthconfig(spec.healthcheck)
     return body

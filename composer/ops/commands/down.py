@@ -97,25 +97,31 @@ class Down:
     def targets(
         self, observed: ObservedState, needs: Mapping[str, Collection[str]]
     ) -> tuple[list[str], list[str]]:
-        """(containers to remove, orphans kept); one-offs go only with --remove-orphans."""
+        """(containers to remove, orphans kept).
+
+        A service's one-off containers (`run`) go with it, running or not: left behind, they
+        would keep the pod and the networks. docker compose removes them only with
+        --remove-orphans (and then fails to remove a network a running one still uses).
+        """
         known = self._known_services(observed)
         chosen = self.options.services
         wanted = set(chosen) | closure(reverse_edges(needs), chosen) if chosen else known
         targets, orphans = [], []
         for info in sorted(observed.containers, key=lambda c: c.name):
             service = info.labels.get(labels.SERVICE, "")
-            if is_oneoff(info) or service not in known:
+            if service in wanted:
+                targets.append(info.name)
+            elif service not in known:
                 if self.options.remove_orphans and not self.options.services:
                     targets.append(info.name)
                 elif not is_oneoff(info):
                     orphans.append(info.name)
-            elif service in wanted:
-                targets.append(info.name)
         return targets, orphans
 
     def _known_services(self, observed: ObservedState) -> set[str]:
         if self.project is None:
-            return set(observed.services())
+            # From the labels alone, a service with only one-off containers is known too.
+            return {c.labels.get(labels.SERVICE, "") for c in observed.containers}
         return set(self.project.services) | set(self.project.disabled)
 
     def remove_pods(self, observed: ObservedState, gone: set[str]) -> None:

@@ -15,6 +15,7 @@ from composer.runtime.base import (
     ContainerInfo,
     ContainerState,
     EngineInfo,
+    ExecRequest,
     ExecResult,
     HealthcheckConfig,
     HealthResult,
@@ -107,6 +108,9 @@ class FakeRuntime:
     unhealthy: set[str] = field(default_factory=set)  # containers made whose healthcheck fails
     calls: list[tuple[str, str]] = field(default_factory=list)
     log_calls: list[dict[str, Any]] = field(default_factory=list)
+    specs: dict[str, ContainerSpec] = field(default_factory=dict)  # as created, by name
+    exec_requests: list[tuple[str, ExecRequest]] = field(default_factory=list)
+    exec_codes: dict[str, int] = field(default_factory=dict)  # container -> exec's exit code
 
     def _call(self, operation: str, name: str, shown: str | None = None) -> None:
         self.calls.append((operation, name if shown is None else shown))
@@ -195,6 +199,7 @@ class FakeRuntime:
     # containers
     def create_container(self, spec: ContainerSpec, *, pull_missing: bool = True) -> str:
         self._call("create", spec.name)
+        self.specs[spec.name] = spec
         pod = next((p.id for p in self.pods if p.name == spec.pod), "")
         box = Box(spec.name, dict(spec.labels), state="created", pod=pod, image=spec.image)
         box.healthcheck = _stored(spec.healthcheck)
@@ -307,6 +312,17 @@ class FakeRuntime:
         privileged: bool = False,
     ) -> ExecResult:
         return ExecResult(0, "", "")
+
+    def exec_attached(self, name: str, request: ExecRequest) -> int:
+        self._call("exec_attached", name)
+        self.exec_requests.append((name, request))
+        return self.exec_codes.get(name, 0)
+
+    def start_attached(self, name: str, *, interactive: bool) -> int:
+        self._call("start_attached", name, f"{name} interactive={interactive}")
+        box = self._box(name)
+        box.state = "exited"
+        return box.exit_code
 
     # networks and volumes
     def create_network(self, spec: NetworkSpec) -> str:

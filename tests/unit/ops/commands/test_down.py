@@ -1,4 +1,5 @@
-"""`down`: dependents first (`down SERVICE` takes them along), podman-compose's stacks included."""
+"""`down`: dependents first (`down SERVICE` takes them along), podman-compose's stacks
+included; one-off containers go with their service."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from composer.ops.state import observe
 from composer.plan import labels
 from composer.runtime.base import NetworkInfo, PodInfo
 from tests.unit.ops.conftest import ProjectLoader, Recorder
-from tests.unit.runtime.fakes import FakeRuntime, podman_compose_box, service_box
+from tests.unit.runtime.fakes import Box, FakeRuntime, podman_compose_box, service_box
 
 
 def fake() -> FakeRuntime:
@@ -70,3 +71,26 @@ def test_a_compose_file_that_says_less_than_podman_still_removes_in_podmans_orde
     assert runtime.ops("remove")[-1] == "p_db_1 volumes=False"
     assert runtime.boxes == {}
     assert runtime.pods == []
+
+
+def one_off(project: str, service: str) -> Box:
+    box = service_box(project, service)
+    box.name = f"{project}-{service}-run-0123456789ab"
+    box.labels[labels.ONEOFF] = "True"
+    del box.labels[labels.CONTAINER_NUMBER]
+    return box
+
+
+def test_one_off_containers_go_with_their_service() -> None:
+    runtime = fake().add(one_off("p", "api"), one_off("p", "gone"))
+    observed = observe(runtime, "p")
+    needs = needs_from_labels(observed.containers)
+    everything = Down(runtime, "p", None, DownOptions(), Recorder())
+    targets, _ = everything.targets(observed, needs)
+    assert "p-api-run-0123456789ab" in targets
+    # From the labels alone, a service known only by its one-off container is the project's too.
+    assert "p-gone-run-0123456789ab" in targets
+    named = Down(runtime, "p", None, DownOptions(services=("web",)), Recorder())
+    assert named.targets(observed, needs)[0] == ["p-web-1"]
+    Down(runtime, "p", None, DownOptions(), Recorder()).run()
+    assert runtime.boxes == {}
